@@ -1,0 +1,34 @@
+"""One file's analysis, from source text to findings (DESIGN.md's data flow, top to bottom)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import inference
+from .checker import Dispatcher
+from .config import Settings
+from .model.test_module import TestModule
+from .project import Project, module_name_of
+from .rules import CATALOGUE
+from .rules.base import Context, Finding
+
+#: Texts without which a non-test module cannot hold anything a rule reports.
+NON_TEST_MARKERS = ("fixture", "TestCase", "pytest")
+
+
+def analyse(filename: str, source: str, settings: Settings) -> list[Finding]:
+    path = Path(os.path.abspath(filename))
+    project = Project.for_file(str(path), settings)
+    is_test_code = path.name == "conftest.py" or project.is_test_module(path)
+    if not is_test_code and not settings.all_code and not any(m in source for m in NON_TEST_MARKERS):
+        return []
+    rules = [rule() for rule in CATALOGUE if settings.is_enabled(rule.code, rule.opt_in)]
+    if not rules:
+        return []
+    with inference.search_path(project.search_path(path)):
+        module = inference.build_module(source, module_name_of(path), str(path))
+        if module is None:
+            return []
+        ctx = Context(TestModule(module, path, project), settings)
+        return Dispatcher(rules).run(module, ctx)

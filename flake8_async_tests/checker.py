@@ -1,0 +1,62 @@
+"""One walk of the module; each rule receives only the node kinds it asked for.
+
+Why a dispatch table: rules are many and node kinds few. Looking rules up by node type once
+keeps the walk linear in the size of the module, whatever the number of rules. A rule that
+fails on one node loses that node's findings, never the file's; a file that takes too long stops
+being analysed (its findings so far are kept).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Iterable
+
+from astroid import nodes
+
+from .inference import raise_internal_errors
+from .rules.base import Context, Finding, Rule
+
+LOG = logging.getLogger("flake8_async_tests")
+
+#: Wall-clock budget for one file's analysis, in seconds.
+FILE_BUDGET_SECONDS = 20.0
+
+
+class Dispatcher:
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules = list(rules)
+        self._by_type: dict[type, list[Rule]] = {}
+
+    def rules_for(self, node_type: type) -> list[Rule]:
+        found = self._by_type.get(node_type)
+        if found is None:
+            found = [rule for rule in self.rules if rule.visits and issubclass(node_type, rule.visits)]
+            self._by_type[node_type] = found
+        return found
+
+    def run(self, module: nodes.Module, ctx: Context) -> list[Finding]:
+        findings: list[Finding] = []
+        deadline = time.monotonic() + FILE_BUDGET_SECONDS
+        stack: list[nodes.NodeNG] = [module]
+        while stack:
+            node = stack.pop()
+            for rule in self.rules_for(type(node)):
+                findings.extend(self._guarded(rule.check, node, ctx, rule))
+            stack.extend(reversed(list(node.get_children())))
+            if time.monotonic() > deadline:
+                LOG.warning("flake8-async-tests: %s took too long; analysis stopped", module.file)
+                break
+        for rule in self.rules:
+            findings.extend(self._guarded(rule.finish, None, ctx, rule))
+        return findings
+
+    @staticmethod
+    def _guarded(method, node, ctx: Context, rule: Rule) -> list[Finding]:
+        try:
+            return list(method(node, ctx) if node is not None else method(ctx))
+        except Exception:  # never take flake8 down
+            if raise_internal_errors():
+                raise
+            LOG.debug("flake8-async-tests: %s failed on %r", rule.code, node, exc_info=True)
+            return []

@@ -1,0 +1,117 @@
+"""The plugin's own flake8 options, and the Settings object the rest of the plugin reads.
+
+Every option name starts with `async-tests-`: flake8 crashes when two plugins register the same
+option name, and flake8-async (our neighbour on the ASYNC prefix) owns `--enable`, `--disable`,
+`--anyio` and others.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+CODE_PATTERN = re.compile(r"^ASYNC\d{1,3}$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Plugin options after parsing; the tests build one directly."""
+
+    asyncio_mode: str | None = None  # overrides detection when set
+    enable: frozenset[str] = frozenset()  # opt-in codes turned on
+    disable: tuple[str, ...] = ()  # codes or code prefixes turned off
+    blocking_calls: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+    runner_decorators: tuple[str, ...] = ()
+    all_code: bool = False
+    #: codes named in full by flake8's `select`/`extend-select` (they enable opt-in rules)
+    selected_in_full: frozenset[str] = field(default_factory=frozenset)
+
+    def is_enabled(self, code: str, opt_in: bool) -> bool:
+        if any(code.startswith(prefix) for prefix in self.disable):
+            return False
+        if opt_in:
+            return code in self.enable or code in self.selected_in_full
+        return True
+
+
+def register_options(option_manager: Any) -> None:
+    """flake8's `add_options` hook."""
+    add = option_manager.add_option
+    add(
+        "--async-tests-asyncio-mode",
+        default=None,
+        choices=["strict", "auto"],
+        parse_from_config=True,
+        help="pytest-asyncio mode to assume; default: read from the project's pytest config",
+    )
+    add(
+        "--async-tests-enable",
+        default="",
+        comma_separated_list=True,
+        parse_from_config=True,
+        help="opt-in codes to turn on, e.g. ASYNC703,ASYNC805",
+    )
+    add(
+        "--async-tests-disable",
+        default="",
+        comma_separated_list=True,
+        parse_from_config=True,
+        help="codes (or prefixes) to turn off; unlike extend-ignore, works in config files",
+    )
+    add(
+        "--async-tests-blocking-calls",
+        default="",
+        comma_separated_list=True,
+        parse_from_config=True,
+        help="extra qualified names of calls that block the event loop",
+    )
+    add(
+        "--async-tests-resources",
+        default="",
+        comma_separated_list=True,
+        parse_from_config=True,
+        help="extra qualified classes/factories whose instances must be closed",
+    )
+    add(
+        "--async-tests-runner-decorators",
+        default="",
+        comma_separated_list=True,
+        parse_from_config=True,
+        help="qualified decorators that run an async test, e.g. tornado.testing.gen_test",
+    )
+    add(
+        "--async-tests-all-code",
+        default=False,
+        action="store_true",
+        parse_from_config=True,
+        help="apply the coroutine rules (ASYNC6xx) to non-test modules too",
+    )
+
+
+def _names(value: Iterable[str] | str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    if isinstance(value, str):
+        value = value.replace("\n", ",").split(",")
+    return tuple(item.strip() for item in value if item and item.strip())
+
+
+def settings_from_options(options: Any) -> Settings:
+    """flake8's `parse_options` hook: the argparse namespace -> Settings."""
+    selected = set()
+    for attribute in ("select", "extend_select"):
+        for code in _names(getattr(options, attribute, None)):
+            if CODE_PATTERN.match(code):
+                selected.add(code)
+    return Settings(
+        asyncio_mode=getattr(options, "async_tests_asyncio_mode", None),
+        enable=frozenset(c.upper() for c in _names(getattr(options, "async_tests_enable", None))),
+        disable=tuple(c.upper() for c in _names(getattr(options, "async_tests_disable", None))),
+        blocking_calls=_names(getattr(options, "async_tests_blocking_calls", None)),
+        resources=_names(getattr(options, "async_tests_resources", None)),
+        runner_decorators=_names(getattr(options, "async_tests_runner_decorators", None)),
+        all_code=bool(getattr(options, "async_tests_all_code", False)),
+        selected_in_full=frozenset(selected),
+    )

@@ -1,0 +1,486 @@
+"""Find and read the project's pytest configuration exactly the way pytest 9 chooses it.
+
+Why exact: the asyncio mode decides whether half of the rules fire. A plugin that reads a
+`pyproject.toml` which pytest ignores (because a `pytest.ini` sits beside it) would flag every
+test of an auto-mode project. So this module mirrors pytest's `locate_config`: walk up from the
+linted file's directory; in each directory try the candidate files in pytest's order; the first
+file that *counts as* a pytest config wins. Files that hold settings pytest ignores are kept as
+`ConfigProblem`s for ASYNC850/851 instead of being raised.
+
+Nothing here raises: an unreadable or malformed file becomes a problem (pytest would abort on it),
+and its values are unknown.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+ConfigValue = Union[str, bool, int, float, list]
+
+#: pytest 9's candidate files, in precedence order within one directory.
+CONFIG_FILE_NAMES = (
+    "pytest.toml",
+    ".pytest.toml",
+    "pytest.ini",
+    ".pytest.ini",
+    "pyproject.toml",
+    "tox.ini",
+    "setup.cfg",
+)
+
+#: The settings this plugin reads; a file that carries one of these where pytest does not
+#: look is what ASYNC850 reports.
+ASYNC_SETTINGS = (
+    "asyncio_mode",
+    "asyncio_default_fixture_loop_scope",
+    "asyncio_default_test_loop_scope",
+    "anyio_mode",
+    "trio_mode",
+)
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """A configuration fact pytest would ignore (ASYNC850) or reject (ASYNC851)."""
+
+    code: str  # "ASYNC850" or "ASYNC851"
+    message: str
+
+
+@dataclass
+class ParsedFile:
+    """What one candidate file says, before precedence is applied.
+
+    `values` is None when the file does not count as a pytest config (pytest moves on to the
+    next candidate); `{}` when it counts but is empty (a `pytest.ini` without `[pytest]`).
+    `stray` lists (section, key, line) of async settings written where pytest does not read them.
+    """
+
+    path: Path
+    values: dict[str, ConfigValue] | None
+    lines: dict[str, int] = field(default_factory=dict)
+    stray: list[tuple[str, str, int]] = field(default_factory=list)
+    problems: list[ConfigProblem] = field(default_factory=list)
+    fatal: bool = False  # pytest aborts on this file: nothing after it is looked at
+
+
+@dataclass
+class PytestConfig:
+    """The configuration pytest would use for files under `rootdir`."""
+
+    path: Path | None  # None: no config file found
+    rootdir: Path | None
+    values: dict[str, ConfigValue]
+    lines: dict[str, int]
+    problems: list[ConfigProblem]
+    #: False when pytest would abort on the chosen file: its values are unknown, and every
+    #: finding that depends on them must stay silent.
+    readable: bool = True
+
+    def get(self, key: str) -> ConfigValue | None:
+        return self.values.get(key)
+
+    def as_list(self, key: str) -> list[str]:
+        """A value of pytest's 'args' type: a shell-split string, or a list already."""
+        value = self.values.get(key)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return [str(item) for item in value]
+        try:
+            return shlex.split(str(value))
+        except ValueError:
+            return str(value).split()
+
+    def as_bool(self, key: str) -> bool | None:
+        value = self.values.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("1", "true", "yes", "y", "on", "t"):
+            return True
+        if text in ("0", "false", "no", "n", "off", "f"):
+            return False
+        return None
+
+    def describe(self, key: str | None = None) -> str:
+        """Where a setting came from, for messages: 'pytest.ini:3' or 'pyproject.toml'."""
+        if self.path is None:
+            return "no pytest config file"
+        line = self.lines.get(key) if key else None
+        return f"{self.path.name}:{line}" if line else self.path.name
+
+
+# ---------------------------------------------------------------------------------------------
+# INI files, parsed the way pytest's iniconfig does (configparser differs on duplicates,
+# continuation lines and comments, and pytest aborts where iniconfig raises).
+
+
+class IniError(ValueError):
+    pass
+
+
+def parse_ini(text: str) -> tuple[dict[str, dict[str, str]], dict[tuple[str, str], int]]:
+    """Sections -> {key: value}, and (section, key) -> 1-based line number."""
+    sections: dict[str, dict[str, str]] = {}
+    lines: dict[tuple[str, str], int] = {}
+    section: str | None = None
+    last_key: str | None = None
+    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+        if raw.lstrip()[:1] in ("#", ";") or not raw.strip():
+            continue
+        line = raw.rstrip()
+        if line[0] == "[":
+            header = line
+            for comment in "#;":
+                header = header.split(comment)[0].rstrip()
+            if header.endswith("]"):
+                section = header[1:-1]
+                if not section:
+                    raise IniError(f"line {number}: empty section name")
+                if section in sections:
+                    raise IniError(f"line {number}: duplicate section {section!r}")
+                sections[section] = {}
+                last_key = None
+                continue
+            # iniconfig treats an unterminated '[' line as a continuation
+        if line[0].isspace() or line[0] == "[":
+            if section is None or last_key is None:
+                raise IniError(f"line {number}: unexpected value continuation")
+            previous = sections[section][last_key]
+            sections[section][last_key] = f"{previous}\n{line.strip()}" if previous else line.strip()
+            continue
+        if section is None:
+            raise IniError(f"line {number}: no section header defined")
+        name, sep, value = line.partition("=")
+        if not sep or ":" in name:
+            name, sep, value = line.partition(":")
+            if not sep:
+                raise IniError(f"line {number}: unexpected line: {line!r}")
+        key = name.strip()
+        if key in sections[section]:
+            raise IniError(f"line {number}: duplicate name {key!r}")
+        sections[section][key] = value.strip()
+        lines[(section, key)] = number
+        last_key = key
+    return sections, lines
+
+
+def _read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _toml_key_lines(text: str) -> dict[str, int]:
+    """Best-effort line numbers of `key = ...` lines in a TOML file (for messages only)."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        key, sep, _ = line.partition("=")
+        key = key.strip().strip('"').strip("'")
+        if sep and key and key not in found:
+            found[key] = number
+    return found
+
+
+def _parse_ini_candidate(path: Path) -> ParsedFile:
+    """pytest.ini/.pytest.ini, tox.ini, setup.cfg."""
+    try:
+        sections, lines = parse_ini(_read_text(path))
+    except (OSError, UnicodeDecodeError, IniError) as error:
+        return ParsedFile(
+            path,
+            None,
+            problems=[ConfigProblem("ASYNC851", f"{path.name} cannot be parsed by pytest ({error})")],
+            fatal=True,
+        )
+    name = path.name
+    if name in ("pytest.ini", ".pytest.ini"):
+        read_section: str | None = "pytest"
+    elif name == "setup.cfg":
+        read_section = "tool:pytest"
+    else:
+        read_section = "pytest"
+    parsed = ParsedFile(path, None)
+    if read_section in sections:
+        parsed.values = dict(sections[read_section])
+        parsed.lines = {key: lines[(read_section, key)] for key in sections[read_section]}
+    elif name in ("pytest.ini", ".pytest.ini"):
+        parsed.values = {}  # a pytest.ini always counts, even without [pytest]
+    if name == "setup.cfg" and "pytest" in sections and "tool:pytest" not in sections:
+        parsed.problems.append(
+            ConfigProblem(
+                "ASYNC850",
+                "setup.cfg has a [pytest] section, which pytest rejects with an error; "
+                "rename it to [tool:pytest]",
+            )
+        )
+        parsed.fatal = True
+    for section, entries in sections.items():
+        if section == read_section:
+            continue
+        for key in entries:
+            if key in ASYNC_SETTINGS:
+                parsed.stray.append((section, key, lines[(section, key)]))
+    return parsed
+
+
+def _parse_toml_candidate(path: Path) -> ParsedFile:
+    """pytest.toml/.pytest.toml ([pytest] table) and pyproject.toml ([tool.pytest...])."""
+    try:
+        text = _read_text(path)
+        document = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        return ParsedFile(
+            path,
+            None,
+            problems=[ConfigProblem("ASYNC851", f"{path.name} is not valid TOML ({error})")],
+            fatal=True,
+        )
+    key_lines = _toml_key_lines(text)
+    parsed = ParsedFile(path, None)
+
+    def take(table: dict) -> None:
+        parsed.values = {k: v for k, v in table.items() if not isinstance(v, dict)}
+        parsed.lines = {k: key_lines[k] for k in parsed.values if k in key_lines}
+
+    if path.name in ("pytest.toml", ".pytest.toml"):
+        table = document.get("pytest")
+        if isinstance(table, dict):
+            take(table)
+        else:
+            top_level = [k for k, v in document.items() if not isinstance(v, dict)]
+            if top_level:
+                parsed.problems.append(
+                    ConfigProblem(
+                        "ASYNC851",
+                        f"{path.name} has options outside a [pytest] table "
+                        f"({', '.join(top_level)}): pytest aborts",
+                    )
+                )
+                parsed.fatal = True
+            parsed.values = {}  # pytest.toml always counts
+        return parsed
+
+    tool = document.get("tool")
+    tool_pytest = tool.get("pytest") if isinstance(tool, dict) else None
+    if isinstance(tool_pytest, dict):
+        native = {k: v for k, v in tool_pytest.items() if k != "ini_options"}
+        ini_options = tool_pytest.get("ini_options")
+        if native and isinstance(ini_options, dict):
+            parsed.problems.append(
+                ConfigProblem(
+                    "ASYNC851",
+                    "pyproject.toml has both [tool.pytest] and [tool.pytest.ini_options]: "
+                    "pytest aborts; keep one of them",
+                )
+            )
+            parsed.fatal = True
+            return parsed
+        if native:
+            take(native)
+        elif isinstance(ini_options, dict):
+            take(ini_options)
+            # ini mode: scalars become strings, lists stay lists
+            parsed.values = {
+                k: (v if isinstance(v, list) else _toml_scalar_as_ini(v))
+                for k, v in (parsed.values or {}).items()
+            }
+    for stray_key in ASYNC_SETTINGS:
+        for where, table in _misplaced_tables(document):
+            if stray_key in table:
+                parsed.stray.append((where, stray_key, key_lines.get(stray_key, 0)))
+    return parsed
+
+
+def _toml_scalar_as_ini(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _misplaced_tables(document: dict) -> list[tuple[str, dict]]:
+    """Tables of a pyproject.toml where people put pytest settings and pytest does not look."""
+    found = []
+    if isinstance(document.get("pytest"), dict):
+        found.append(("[pytest]", document["pytest"]))
+    tool = document.get("tool")
+    if isinstance(tool, dict):
+        for name in ("pytest-asyncio", "pytest_asyncio", "pytest.ini-options"):
+            if isinstance(tool.get(name), dict):
+                found.append((f"[tool.{name}]", tool[name]))
+        pytest_table = tool.get("pytest")
+        if isinstance(pytest_table, dict):
+            for name, sub in pytest_table.items():
+                if isinstance(sub, dict) and name != "ini_options":
+                    found.append((f"[tool.pytest.{name}]", sub))
+    return found
+
+
+def parse_candidate(path: Path) -> ParsedFile:
+    if path.suffix == ".toml":
+        return _parse_toml_candidate(path)
+    return _parse_ini_candidate(path)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def locate_config(start: Path) -> PytestConfig:
+    """pytest's choice of config file for a run started in `start` (a directory).
+
+    Mirrors `_pytest.config.findpaths.locate_config`: the first candidate that counts wins;
+    failing all, the nearest `pyproject.toml` is the (empty) config and marks the rootdir.
+    """
+    nearest_pyproject: Path | None = None
+    for base in (start, *start.parents):
+        parsed_here: list[ParsedFile] = []
+        for name in CONFIG_FILE_NAMES:
+            candidate = base / name
+            if not candidate.is_file():
+                continue
+            if name == "pyproject.toml" and nearest_pyproject is None:
+                nearest_pyproject = candidate
+            parsed = parse_candidate(candidate)
+            parsed_here.append(parsed)
+            if parsed.fatal and parsed.values is None:
+                return _config_from(parsed, base, parsed_here, _siblings(base, name))
+            if parsed.values is not None:
+                return _config_from(parsed, base, parsed_here, _siblings(base, name))
+    if nearest_pyproject is not None:
+        empty = ParsedFile(nearest_pyproject, {})
+        return _config_from(empty, nearest_pyproject.parent, [], [])
+    return PytestConfig(None, None, {}, {}, [])
+
+
+def _siblings(base: Path, chosen: str) -> list[ParsedFile]:
+    """The candidates after the chosen one in the same directory: pytest ignores them."""
+    later = CONFIG_FILE_NAMES[CONFIG_FILE_NAMES.index(chosen) + 1 :]
+    return [parse_candidate(base / name) for name in later if (base / name).is_file()]
+
+
+def _config_from(
+    chosen: ParsedFile, base: Path, parsed_here: list[ParsedFile], later: list[ParsedFile]
+) -> PytestConfig:
+    problems: list[ConfigProblem] = []
+    for parsed in parsed_here:
+        problems.extend(parsed.problems)
+        for section, key, line in parsed.stray:
+            where = f"{parsed.path.name}:{line}" if line else parsed.path.name
+            read = _section_read_in(parsed.path.name)
+            problems.append(
+                ConfigProblem(
+                    "ASYNC850",
+                    f"{key} in {section} of {where} is ignored: pytest reads {read} there",
+                )
+            )
+    for shadowed in later:
+        keys = [k for k in ASYNC_SETTINGS if shadowed.values and k in shadowed.values]
+        if keys:
+            problems.append(
+                ConfigProblem(
+                    "ASYNC850",
+                    f"{', '.join(keys)} in {shadowed.path.name} is ignored: pytest uses "
+                    f"{chosen.path.name} in the same directory; move the settings there",
+                )
+            )
+    values = chosen.values or {}
+    config = PytestConfig(
+        chosen.path, base, dict(values), dict(chosen.lines), problems, readable=not chosen.fatal
+    )
+    problems.extend(validate_asyncio_settings(config))
+    return config
+
+
+def _section_read_in(file_name: str) -> str:
+    return {
+        "pytest.ini": "[pytest]",
+        ".pytest.ini": "[pytest]",
+        "tox.ini": "[pytest]",
+        "setup.cfg": "[tool:pytest]",
+        "pytest.toml": "[pytest]",
+        ".pytest.toml": "[pytest]",
+    }.get(file_name, "[tool.pytest] or [tool.pytest.ini_options]")
+
+
+SCOPES = ("function", "class", "module", "package", "session")
+
+
+def validate_asyncio_settings(config: PytestConfig) -> list[ConfigProblem]:
+    """Values that make pytest-asyncio abort the run (exit 4): ASYNC851."""
+    problems = []
+    mode = config.get("asyncio_mode")
+    if mode is not None and str(mode).strip() not in ("strict", "auto"):
+        problems.append(
+            ConfigProblem(
+                "ASYNC851",
+                f"asyncio_mode = {mode} ({config.describe('asyncio_mode')}) is not 'strict' or "
+                "'auto': pytest-asyncio aborts the run",
+            )
+        )
+    for key, extra in (
+        ("asyncio_default_fixture_loop_scope", ("fixture-scope",)),
+        ("asyncio_default_test_loop_scope", ()),
+    ):
+        value = config.get(key)
+        if value is not None and str(value).strip() not in SCOPES + extra:
+            allowed = ", ".join(SCOPES + extra)
+            problems.append(
+                ConfigProblem(
+                    "ASYNC851",
+                    f"{key} = {value} ({config.describe(key)}) is not one of {allowed}: "
+                    "pytest-asyncio aborts the run",
+                )
+            )
+    addopts_mode = _addopts_asyncio_mode(config.as_list("addopts"))
+    if addopts_mode is not None and addopts_mode not in ("strict", "auto"):
+        problems.append(
+            ConfigProblem(
+                "ASYNC851",
+                f"--asyncio-mode={addopts_mode} in addopts ({config.describe('addopts')}) is not "
+                "'strict' or 'auto': pytest aborts the run",
+            )
+        )
+    return problems
+
+
+def option_value(args: list[str], option: str) -> str | None:
+    """The last value of `--option=value` / `--option value` in an argument list."""
+    value = None
+    for index, arg in enumerate(args):
+        if arg.startswith(option + "="):
+            value = arg.split("=", 1)[1]
+        elif arg == option and index + 1 < len(args):
+            value = args[index + 1]
+    return value
+
+
+def _addopts_asyncio_mode(args: list[str]) -> str | None:
+    return option_value(args, "--asyncio-mode")
+
+
+def disabled_plugins(args: list[str]) -> set[str]:
+    """`-p no:asyncio`, `-pno:anyio`, `-p=no:trio` in addopts."""
+    names = set()
+    for index, arg in enumerate(args):
+        spec = None
+        if arg == "-p" and index + 1 < len(args):
+            spec = args[index + 1]
+        elif arg.startswith("-p"):
+            spec = arg[2:].lstrip("=")
+        if spec and spec.startswith("no:"):
+            names.add(spec[3:])
+    return names
+
+
+def addopts_asyncio_mode(config: PytestConfig) -> str | None:
+    return _addopts_asyncio_mode(config.as_list("addopts"))

@@ -1,0 +1,262 @@
+"""The only module that talks to astroid's builder and inference.
+
+Why one place: astroid raises many kinds of exceptions (InferenceError, NameInferenceError,
+AttributeInferenceError, AstroidError, RecursionError on deep chains, and sometimes plain
+TypeErrors from brain plugins). Every call into it goes through `contained`, which turns a
+failure into the answer "unknown" (None) — and rules stay silent on unknown facts. Set the
+environment variable FLAKE8_ASYNC_TESTS_RAISE=1 to make failures raise (the test suite does).
+
+The user's code is never imported or executed: modules are built from source text, and astroid
+is told not to load C extensions.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import logging
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+import astroid
+from astroid import nodes
+from astroid.builder import AstroidBuilder
+
+LOG = logging.getLogger("flake8_async_tests")
+T = TypeVar("T")
+
+MANAGER = astroid.MANAGER
+MANAGER.always_load_extensions = False
+MANAGER.extension_package_whitelist = set()
+
+#: Inference giving more values than this is treated as ambiguous.
+MAX_INFERRED = 8
+
+
+def raise_internal_errors() -> bool:
+    return os.environ.get("FLAKE8_ASYNC_TESTS_RAISE", "") not in ("", "0")
+
+
+def contained(default: T) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Decorator: any exception inside means 'unknown' (`default`), logged at debug level."""
+
+    def wrap(function: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(function)
+        def guarded(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except Exception as error:  # astroid's failures are many and unpredictable
+                if raise_internal_errors() and not _is_inference_failure(error):
+                    raise
+                LOG.debug("flake8-async-tests: %s failed: %r", function.__name__, error)
+                return default
+
+        return guarded
+
+    return wrap
+
+
+def _is_inference_failure(error: Exception) -> bool:
+    """Failures that are a normal answer ('cannot know'), not a bug of ours."""
+    return isinstance(error, (astroid.AstroidError, RecursionError))
+
+
+# ---------------------------------------------------------------------------------------------
+# Building modules
+
+
+def build_module(source: str, modname: str, path: str) -> nodes.Module | None:
+    """An astroid module from the text flake8 gave us (which may differ from the file on disk)."""
+    try:
+        return AstroidBuilder(MANAGER).string_build(source, modname, path)
+    except Exception as error:
+        if raise_internal_errors() and not isinstance(error, (SyntaxError, astroid.AstroidError)):
+            raise
+        LOG.debug("flake8-async-tests: cannot build %s: %r", path, error)
+        return None
+
+
+_FILE_MODULES: dict[tuple[str, float], nodes.Module | None] = {}
+
+
+def module_from_file(path: Path, modname: str) -> nodes.Module | None:
+    """An astroid module for a file we only read (a conftest), built once per process."""
+    try:
+        key = (str(path), path.stat().st_mtime)
+    except OSError:
+        return None
+    if key not in _FILE_MODULES:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            _FILE_MODULES[key] = None
+        else:
+            _FILE_MODULES[key] = build_module(source, modname, str(path))
+    return _FILE_MODULES[key]
+
+
+@contained(None)
+def import_module(modname: str) -> nodes.Module | None:
+    """An importable module by dotted name, through the current search path (never executed)."""
+    return MANAGER.ast_from_module_name(modname)
+
+
+_APPLIED_PATH: tuple[str, ...] = ()
+
+
+@contextmanager
+def search_path(entries: list[str]) -> Iterator[None]:
+    """Put the project's import roots in front of sys.path while we infer, as pytest would.
+
+    astroid resolves imports through sys.path only; pylint does the same. The file-lookup cache
+    of astroid depends on sys.path, so it is dropped when the project changes.
+    """
+    global _APPLIED_PATH
+    wanted = tuple(entry for entry in entries if entry not in sys.path)
+    if wanted != _APPLIED_PATH:
+        MANAGER._mod_file_cache.clear()
+        _APPLIED_PATH = wanted
+    saved = list(sys.path)
+    sys.path[:0] = list(wanted)
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+
+
+# ---------------------------------------------------------------------------------------------
+# Inference
+
+
+def safe_infer(node: nodes.NodeNG) -> nodes.NodeNG | None:
+    """The single value `node` can have, or None when it is unknown or ambiguous."""
+    values = infer_all(node)
+    if not values:
+        return None
+    first = values[0]
+    for other in values[1:]:
+        if type(other) is not type(first) or not _same_value(first, other):
+            return None
+    return first
+
+
+def _same_value(a: nodes.NodeNG, b: nodes.NodeNG) -> bool:
+    if a is b:
+        return True
+    if isinstance(a, nodes.Const) and isinstance(b, nodes.Const):
+        return a.value == b.value
+    return False
+
+
+@contained(None)
+def infer_all(node: nodes.NodeNG) -> list[nodes.NodeNG] | None:
+    """Every value `node` may have; None when any of them is unknown (Uninferable)."""
+    values = []
+    for value in node.infer():
+        if value is astroid.Uninferable or isinstance(value, type(astroid.Uninferable)):
+            return None
+        values.append(value)
+        if len(values) > MAX_INFERRED:
+            return None
+    return values or None
+
+
+@contained(None)
+def qualified_name(node: nodes.NodeNG, _depth: int = 0) -> str | None:
+    """The dotted name an expression stands for, through imports and simple aliases.
+
+    `mark.asyncio` after `from pytest import mark` -> 'pytest.mark.asyncio';
+    `asyncio_mark` after `asyncio_mark = pytest.mark.asyncio` -> the same.
+    This is name resolution, not inference: it is cheap, and it answers for objects (like
+    `pytest.mark`) whose inferred value would not carry the name. None when not a plain name.
+    """
+    if _depth > 10:
+        return None
+    if isinstance(node, nodes.Attribute):
+        base = qualified_name(node.expr, _depth + 1)
+        return f"{base}.{node.attrname}" if base else None
+    if not isinstance(node, nodes.Name):
+        return None
+    _scope, bindings = node.lookup(node.name)
+    if not bindings:
+        return f"builtins.{node.name}" if node.name in _BUILTIN_NAMES else None
+    names = {_binding_name(binding, node.name, _depth) for binding in bindings}
+    return names.pop() if len(names) == 1 else None
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _binding_name(binding: nodes.NodeNG, name: str, depth: int) -> str | None:
+    if isinstance(binding, nodes.Import):
+        for module, alias in binding.names:
+            if alias == name:
+                return module
+            if alias is None and module.split(".")[0] == name:
+                return name
+        return None
+    if isinstance(binding, nodes.ImportFrom):
+        module = binding.modname
+        if binding.level:
+            module = binding.root().relative_to_absolute_name(module, binding.level)
+        for original, alias in binding.names:
+            if (alias or original) == name:
+                return f"{module}.{original}" if module else original
+        return None
+    if isinstance(binding, (nodes.FunctionDef, nodes.ClassDef)):
+        return binding.qname()
+    if isinstance(binding, nodes.AssignName):
+        parent = binding.parent
+        if isinstance(parent, (nodes.Assign, nodes.AnnAssign)) and parent.value is not None:
+            targets = parent.targets if isinstance(parent, nodes.Assign) else [parent.target]
+            if any(target is binding for target in targets):
+                return qualified_name(parent.value, depth + 1)
+    return None
+
+
+@contained(None)
+def base_classes(cls: nodes.ClassDef) -> list[nodes.ClassDef | None] | None:
+    """The inferred class of each base expression; None in the list where unknown."""
+    result: list[nodes.ClassDef | None] = []
+    for base in cls.bases:
+        value = safe_infer(base)
+        result.append(value if isinstance(value, nodes.ClassDef) else None)
+    return result
+
+
+@contained(None)
+def lookup_in_module(module: nodes.Module, name: str) -> list[nodes.NodeNG] | None:
+    """The module-level bindings of `name` (imports resolved to what they import)."""
+    bindings = module.locals.get(name)
+    if not bindings:
+        return None
+    resolved = []
+    for binding in bindings:
+        if isinstance(binding, (nodes.ImportFrom, nodes.Import)):
+            value = safe_infer_name(binding, name)
+            if value is None:
+                return None
+            resolved.append(value)
+        else:
+            resolved.append(binding)
+    return resolved
+
+
+@contained(None)
+def safe_infer_name(import_node: nodes.NodeNG, name: str) -> nodes.NodeNG | None:
+    """What an import statement binds `name` to (a function defined in another module...)."""
+    if isinstance(import_node, nodes.ImportFrom):
+        for original, alias in import_node.names:
+            if (alias or original) == name:
+                module = import_node.do_import_module(import_node.modname)
+                values = module.getattr(original)
+                return values[0] if len(values) == 1 else None
+        return None
+    if isinstance(import_node, nodes.Import):
+        for module_name, alias in import_node.names:
+            if (alias or module_name) == name:
+                return import_module(module_name)
+    return None

@@ -1,0 +1,1 @@
+"""Facts about test code: marks, fixtures, unittest classes, tests and their runners."""

@@ -1,0 +1,321 @@
+"""The facts about one linted module that the rules share: tests, classes, fixtures, runners.
+
+Facts only, no findings. Built once per file, lazily where a fact costs inference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from astroid import nodes
+
+from ..inference import qualified_name
+from ..project import Conftest, Project, module_uses_anyio_or_trio
+from .fixtures import Fixture, fixture_of, fixtures_in, requested_names
+from .marks import Mark, RUNNER_MARKS, decorator_marks, mark_from_expression, pytestmark_marks
+from .unittest_classes import TestCaseKind, classify
+
+#: Decorators that leave an async test a coroutine function pytest's runners still handle.
+TRANSPARENT_DECORATORS = (
+    "unittest.mock.patch",
+    "mock.patch",
+    "functools.wraps",
+    "pytest.mark.",
+    "unittest.skip",
+    "unittest.expectedFailure",
+)
+
+
+@dataclass
+class TestClass:
+    node: nodes.ClassDef
+    kind: TestCaseKind
+    collected: bool  # pytest collects it (name pattern, no __init__, or a unittest TestCase)
+    marks: list[Mark]  # its own and its ancestors' class marks
+    fixtures: dict[str, Fixture]
+    parent: "TestClass | None" = None
+
+
+@dataclass
+class TestFunction:
+    node: nodes.FunctionDef
+    cls: TestClass | None
+    marks: list[Mark]  # function-level marks only
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    @property
+    def is_async(self) -> bool:
+        return isinstance(self.node, nodes.AsyncFunctionDef)
+
+    @property
+    def in_unittest_class(self) -> bool:
+        return self.cls is not None and self.cls.kind.is_testcase
+
+
+@dataclass
+class Runners:
+    """Who runs one async test."""
+
+    names: set[str] = field(default_factory=set)  # asyncio, anyio, trio, unittest, custom
+    unknown: str = ""  # why we cannot know (a hook, a decorator, an unresolved base class)
+    marks: list[Mark] = field(default_factory=list)  # the runner marks that reach the test
+
+
+class TestModule:
+    def __init__(self, module: nodes.Module, path: Path, project: Project) -> None:
+        self.module = module
+        self.path = path
+        self.project = project
+        self.setup = project.setup
+        self.is_conftest = path.name == "conftest.py"
+        self.is_test_module = project.is_test_module(path)
+        self.module_marks = pytestmark_marks(module, "module")
+        self.fixtures: dict[str, Fixture] = {}
+        self.class_info: dict[nodes.ClassDef, TestClass] = {}
+        self.tests: list[TestFunction] = []
+        self._tests_by_node: dict[nodes.FunctionDef, TestFunction] = {}
+        self._fixtures_by_node: dict[nodes.FunctionDef, Fixture] = {}
+        self._collect()
+
+    # -- collection ------------------------------------------------------------------------
+
+    def _collect(self) -> None:
+        from ..project import imported_fixtures
+
+        self.fixtures = dict(imported_fixtures(self.module))
+        self.fixtures.update(fixtures_in(self.module))
+        for fixture in self.fixtures.values():
+            self._fixtures_by_node[fixture.node] = fixture
+        for statement in self.module.body:
+            if isinstance(statement, nodes.FunctionDef) and self.is_test_module:
+                self._maybe_test(statement, None)
+            elif isinstance(statement, nodes.ClassDef):
+                self._collect_class(statement, None)
+
+    def _collect_class(self, node: nodes.ClassDef, parent: TestClass | None) -> None:
+        kind = classify(node)
+        collected = self.is_test_module and (
+            kind.is_testcase
+            or (
+                self.project.is_test_class_name(node.name)
+                and "__init__" not in node.locals
+                and (parent is None or parent.collected)
+            )
+        )
+        if _dunder_test_false(node):
+            collected = False
+        marks = decorator_marks(node, "class") + pytestmark_marks(node, "class")
+        for ancestor in kind.own_classes[1:]:
+            marks += decorator_marks(ancestor, "class") + pytestmark_marks(ancestor, "class")
+        info = TestClass(node, kind, collected, marks, fixtures_in(node), parent)
+        self.class_info[node] = info
+        for fixture in info.fixtures.values():
+            self._fixtures_by_node[fixture.node] = fixture
+        for statement in node.body:
+            if isinstance(statement, nodes.FunctionDef) and collected:
+                self._maybe_test(statement, info)
+            elif isinstance(statement, nodes.ClassDef):
+                self._collect_class(statement, info)
+
+    def _maybe_test(self, node: nodes.FunctionDef, cls: TestClass | None) -> None:
+        if node in self._fixtures_by_node or fixture_of(node) is not None:
+            return
+        if cls is not None and cls.kind.is_testcase:
+            is_test = node.name.startswith("test")
+        else:
+            is_test = self.project.is_test_function_name(node.name)
+        if not is_test or _dunder_test_false(node):
+            return
+        test = TestFunction(node, cls, decorator_marks(node, "function"))
+        self.tests.append(test)
+        self._tests_by_node[node] = test
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def test_for(self, node: nodes.NodeNG) -> TestFunction | None:
+        return self._tests_by_node.get(node)
+
+    def fixture_for(self, node: nodes.NodeNG) -> Fixture | None:
+        return self._fixtures_by_node.get(node)
+
+    @property
+    def all_fixtures(self) -> list[Fixture]:
+        return list(self._fixtures_by_node.values())
+
+    @cached_property
+    def conftests(self) -> list[Conftest]:
+        return self.project.conftest_chain(self.path)
+
+    @cached_property
+    def runner_hook(self) -> str:
+        """A conftest hook that may run or mark async tests: runner facts become unknown."""
+        for conftest in self.conftests:
+            if conftest.runner_hook:
+                return conftest.runner_hook
+        return ""
+
+    @cached_property
+    def uses_anyio_or_trio(self) -> bool:
+        """anyio/trio may run this module's async fixtures (see ASYNC520)."""
+        if self.setup.trio_mode or self.setup.anyio_auto:
+            return True
+        if module_uses_anyio_or_trio(self.module):
+            return True
+        return any(conftest.uses_anyio_or_trio for conftest in self.conftests)
+
+    def class_chain(self, cls: TestClass | None) -> list[TestClass]:
+        chain = []
+        while cls is not None:
+            chain.append(cls)
+            cls = cls.parent
+        return chain
+
+    def resolve_fixture(self, name: str, requester: nodes.FunctionDef) -> Fixture | None:
+        """The fixture `name` that pytest gives to `requester` (a test or fixture function)."""
+        class_fixtures = []
+        scope = requester.parent
+        while isinstance(scope, nodes.ClassDef):
+            info = self.class_info.get(scope)
+            if info is not None:
+                class_fixtures.append(info.fixtures)
+                for ancestor in info.kind.own_classes[1:]:
+                    class_fixtures.append(fixtures_in(ancestor))
+            scope = scope.parent
+        fixture = self.project.resolve_fixture(name, self.path, self.fixtures, class_fixtures)
+        if fixture is not None and fixture.node is requester:
+            # a fixture requesting its own name asks for the one it overrides (conftest's)
+            return self.project.resolve_fixture(name, self.path, {}, [])
+        return fixture
+
+    def requested_fixtures(self, function: nodes.FunctionDef,
+                           marks: list[Mark]) -> list[tuple[str, nodes.NodeNG]]:
+        """(name, node to report at) for each fixture a test or fixture asks for.
+
+        Arguments fed by `@pytest.mark.parametrize` are not fixtures.
+        """
+        parametrized = set()
+        for mark in marks:
+            if mark.name == "parametrize" and mark.args:
+                parametrized.update(_parametrize_names(mark.args[0]))
+        requested = []
+        arguments = {arg.name: arg for arg in function.args.args or []}
+        arguments.update({arg.name: arg for arg in function.args.kwonlyargs or []})
+        for name in requested_names(function):
+            if name not in parametrized:
+                requested.append((name, arguments.get(name, function)))
+        for mark in marks:
+            if mark.name == "usefixtures":
+                for arg in mark.args:
+                    if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+                        requested.append((arg.value, arg))
+        return requested
+
+    def marks_reaching(self, test: TestFunction) -> list[Mark]:
+        """Function, class (and base classes), then module marks, as pytest applies them."""
+        marks = list(test.marks)
+        for cls in self.class_chain(test.cls):
+            marks += cls.marks
+        marks += self.module_marks
+        return marks
+
+    # -- runners ---------------------------------------------------------------------------
+
+    def runners_of(self, test: TestFunction) -> Runners:
+        runners = Runners()
+        disabled = self.setup.disabled_plugins
+        for mark in self.marks_reaching(test):
+            if mark.name in RUNNER_MARKS and mark.name not in disabled:
+                runners.names.add(mark.name)
+                runners.marks.append(mark)
+        if test.cls is not None:
+            kind = test.cls.kind
+            if kind.runs_coroutines:
+                runners.names.add("unittest")
+            if not kind.complete:
+                runners.unknown = "a base class could not be resolved"
+        if test.is_async:
+            if self.setup.asyncio_auto and not (test.cls and test.cls.kind.is_testcase):
+                runners.names.add("asyncio")
+            if self.setup.trio_mode and "trio" not in disabled:
+                runners.names.add("trio")
+            if self.setup.anyio_auto and "anyio" not in disabled:
+                runners.names.add("anyio")
+        decorator = self.unknown_decorator(test.node)
+        if decorator == "custom":
+            runners.names.add("custom")
+        elif decorator:
+            runners.unknown = runners.unknown or decorator
+        if self.runner_hook:
+            runners.unknown = runners.unknown or self.runner_hook
+        if self.setup.asyncio_mode is None:
+            runners.unknown = runners.unknown or "the pytest config cannot be read"
+        return runners
+
+    # -- pytest-asyncio's loops ---------------------------------------------------------------
+
+    def asyncio_runs_fixture(self, fixture: Fixture) -> bool:
+        """pytest-asyncio runs this async fixture (its own decorator, or any in auto mode)."""
+        if not fixture.is_async or "asyncio" in self.setup.disabled_plugins:
+            return False
+        return fixture.kind == "pytest_asyncio" or (fixture.kind == "pytest" and self.setup.asyncio_auto)
+
+    def fixture_loop_scope(self, fixture: Fixture) -> tuple[str | None, str]:
+        """(loop scope, where it came from): loop_scope=, else the configured default, else
+        (unset or 'fixture-scope') the fixture's own scope."""
+        if fixture.loop_scope:
+            return fixture.loop_scope, f"loop_scope={fixture.loop_scope!r}"
+        default = self.setup.default_fixture_loop_scope
+        if default and default != "fixture-scope":
+            return default, f"asyncio_default_fixture_loop_scope in {self.project.config.describe('asyncio_default_fixture_loop_scope')}"
+        return fixture.scope, "its scope"
+
+    def test_loop_scope(self, test: TestFunction) -> str:
+        """The closest asyncio mark's loop_scope (pytest-asyncio reads only the closest mark),
+        else the configured default, else function."""
+        for mark in self.marks_reaching(test):
+            if mark.name == "asyncio":
+                scope = mark.string_keyword("loop_scope") or mark.string_keyword("scope")
+                if scope:
+                    return scope
+                break
+        return self.setup.default_test_loop_scope or "function"
+
+    def unknown_decorator(self, function: nodes.FunctionDef) -> str:
+        """'custom' for a configured runner decorator; a description for any decorator whose
+        effect we cannot see; '' when every decorator is a mark or known to be transparent."""
+        if not function.decorators:
+            return ""
+        configured = self.project.settings.runner_decorators
+        for decorator in function.decorators.nodes:
+            target = decorator.func if isinstance(decorator, nodes.Call) else decorator
+            name = qualified_name(target) or ""
+            if name and (name in configured or any(name.endswith("." + c) for c in configured)):
+                return "custom"
+            if mark_from_expression(decorator, "function") is not None:
+                continue
+            if name.startswith(TRANSPARENT_DECORATORS):
+                continue
+            return f"decorator {decorator.as_string()!r}"
+        return ""
+
+
+def _dunder_test_false(node: nodes.FunctionDef | nodes.ClassDef) -> bool:
+    for binding in node.locals.get("__test__", []) if isinstance(node, nodes.ClassDef) else []:
+        statement = binding.statement()
+        value = getattr(statement, "value", None)
+        if isinstance(value, nodes.Const) and value.value is False:
+            return True
+    return False
+
+
+def _parametrize_names(argnames: nodes.NodeNG) -> list[str]:
+    if isinstance(argnames, nodes.Const) and isinstance(argnames.value, str):
+        return [name.strip() for name in argnames.value.split(",") if name.strip()]
+    if isinstance(argnames, (nodes.List, nodes.Tuple)):
+        return [e.value for e in argnames.elts if isinstance(e, nodes.Const) and isinstance(e.value, str)]
+    return []

@@ -1,0 +1,289 @@
+"""The project a linted file belongs to, as pytest would see it.
+
+rootdir and configuration, the import search path, module names, the conftest files that apply
+to a directory and the fixtures they define. Everything here is cached per process: flake8 calls
+the plugin once per file, and a conftest two directories up is shared by hundreds of test files.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from astroid import nodes
+
+from . import inference
+from .config import AsyncSetup, PytestConfig, Settings, async_setup, locate_config
+from .model.fixtures import Fixture, fixtures_in
+from .model.marks import Mark, RUNNER_MARKS, pytestmark_marks
+
+#: Hooks through which a conftest or plugin can make pytest run coroutines its own way.
+RUNNER_HOOKS = ("pytest_pyfunc_call", "pytest_pycollect_makeitem", "pytest_fixture_setup")
+#: Hooks that often add runner marks (`item.add_marker(pytest.mark.asyncio)`).
+MARKING_HOOKS = ("pytest_collection_modifyitems", "pytest_itemcollected", "pytest_collection_finish")
+ROOT_MARKERS = (".git", ".hg", "setup.py", "setup.cfg", "pyproject.toml", "tox.ini")
+
+
+@dataclass
+class Conftest:
+    """What one conftest.py (or a plugin module it names) contributes."""
+
+    path: Path
+    module: nodes.Module | None
+    fixtures: dict[str, Fixture] = field(default_factory=dict)
+    #: a hook that may run or mark async tests itself: runner facts are unknown below it
+    runner_hook: str = ""
+    #: the module uses anyio or trio (marks, imports, anyio_backend)
+    uses_anyio_or_trio: bool = False
+    pytestmarks: list[Mark] = field(default_factory=list)
+
+
+@lru_cache(maxsize=None)
+def _config_for_directory(directory: Path) -> PytestConfig:
+    return locate_config(directory)
+
+
+@lru_cache(maxsize=None)
+def _has_init(directory: Path) -> bool:
+    return (directory / "__init__.py").is_file()
+
+
+def basedir_of(path: Path) -> Path:
+    """The first directory upwards without `__init__.py`: what pytest's prepend mode imports from."""
+    directory = path.parent
+    while _has_init(directory) and directory.parent != directory:
+        directory = directory.parent
+    return directory
+
+
+def module_name_of(path: Path) -> str:
+    """The dotted name pytest's prepend import mode gives `path`."""
+    base = basedir_of(path)
+    parts = list(path.relative_to(base).with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts) or path.stem
+
+
+class Project:
+    """One pytest rootdir with its config; shared by all files under it in this process."""
+
+    _instances: dict[tuple, "Project"] = {}
+
+    def __init__(self, config: PytestConfig, rootdir: Path, settings: Settings) -> None:
+        self.config = config
+        self.rootdir = rootdir
+        self.settings = settings
+        self.setup: AsyncSetup = async_setup(config, settings)
+        self._conftests: dict[Path, Conftest] = {}
+        self._python_files = config.as_list("python_files") or ["test_*.py", "*_test.py"]
+        self._python_functions = config.as_list("python_functions") or ["test"]
+        self._python_classes = config.as_list("python_classes") or ["Test"]
+
+    # -- construction ---------------------------------------------------------------------
+
+    @classmethod
+    def for_file(cls, filename: str, settings: Settings) -> "Project":
+        path = Path(os.path.abspath(filename))
+        config = _config_for_directory(path.parent)
+        rootdir = config.rootdir or _fallback_rootdir(path)
+        key = (config.path, rootdir, settings)
+        if key not in cls._instances:
+            cls._instances[key] = cls(config, rootdir, settings)
+        return cls._instances[key]
+
+    # -- pytest's collection rules ----------------------------------------------------------
+
+    def is_test_module(self, path: Path) -> bool:
+        if path.name == "conftest.py":
+            return False
+        for pattern in self._python_files:
+            if os.sep in pattern or "/" in pattern:
+                if fnmatch.fnmatch(str(path), pattern):
+                    return True
+            elif fnmatch.fnmatch(path.name, pattern):
+                return True
+        return False
+
+    def is_test_function_name(self, name: str) -> bool:
+        return _matches_any(name, self._python_functions)
+
+    def is_test_class_name(self, name: str) -> bool:
+        return _matches_any(name, self._python_classes)
+
+    # -- imports ---------------------------------------------------------------------------
+
+    def search_path(self, path: Path) -> list[str]:
+        """rootdir, rootdir/src, pytest's `pythonpath`, then the file's basedir."""
+        entries = [self.rootdir, self.rootdir / "src"]
+        entries += [self.rootdir / entry for entry in self.config.as_list("pythonpath")]
+        entries.append(basedir_of(path))
+        result: list[str] = []
+        for entry in entries:
+            text = str(entry)
+            if text not in result and entry.is_dir():
+                result.append(text)
+        return result
+
+    # -- conftest files and fixtures --------------------------------------------------------
+
+    def conftest_chain(self, path: Path) -> list[Conftest]:
+        """The conftest files that apply to `path`, nearest first (pytest's override order)."""
+        chain = []
+        directory = path.parent
+        while True:
+            candidate = directory / "conftest.py"
+            if candidate.is_file() and candidate != path:
+                chain.append(self.conftest(candidate))
+            if directory == self.rootdir or directory.parent == directory:
+                break
+            if self.rootdir not in directory.parents:
+                break
+            directory = directory.parent
+        if path.name == "conftest.py":
+            chain.insert(0, self.conftest(path))
+        return chain
+
+    def conftest(self, path: Path) -> Conftest:
+        if path not in self._conftests:
+            module = inference.module_from_file(path, module_name_of(path))
+            self._conftests[path] = describe_plugin_module(path, module, self)
+        return self._conftests[path]
+
+    def resolve_fixture(self, name: str, path: Path, module_fixtures: dict[str, Fixture],
+                        class_fixtures: list[dict[str, Fixture]] = ()) -> Fixture | None:
+        """The fixture `name` as pytest resolves it for a test in `path`; None when not visible.
+
+        None also when it is provided by a plugin we cannot see: callers treat None as unknown.
+        """
+        for fixtures in class_fixtures:
+            if name in fixtures:
+                return fixtures[name]
+        if name in module_fixtures:
+            return module_fixtures[name]
+        for conftest in self.conftest_chain(path):
+            if name in conftest.fixtures:
+                return conftest.fixtures[name]
+        return None
+
+
+def describe_plugin_module(path: Path, module: nodes.Module | None, project: Project,
+                           _depth: int = 0) -> Conftest:
+    """Fixtures, hooks and anyio/trio use of a conftest (and the plugins it lists)."""
+    conftest = Conftest(path, module)
+    if module is None:
+        return conftest
+    conftest.fixtures = dict(imported_fixtures(module))
+    conftest.fixtures.update(fixtures_in(module))
+    for hook in RUNNER_HOOKS:
+        if hook in module.locals:
+            conftest.runner_hook = f"{hook} in {path.name}"
+    for hook in MARKING_HOOKS:
+        function = _function(module, hook)
+        if function is not None and _mentions_runner(function):
+            conftest.runner_hook = conftest.runner_hook or f"{hook} in {path.name}"
+    conftest.pytestmarks = pytestmark_marks(module, "module")
+    conftest.uses_anyio_or_trio = module_uses_anyio_or_trio(module) or "anyio_backend" in conftest.fixtures
+    if _depth < 2:
+        for plugin_name in pytest_plugins_of(module):
+            plugin = inference.import_module(plugin_name)
+            if plugin is None or plugin.file is None:
+                continue
+            described = describe_plugin_module(Path(plugin.file), plugin, project, _depth + 1)
+            for fixture_name, fixture in described.fixtures.items():
+                conftest.fixtures.setdefault(fixture_name, fixture)
+            conftest.runner_hook = conftest.runner_hook or described.runner_hook
+            conftest.uses_anyio_or_trio |= described.uses_anyio_or_trio
+    return conftest
+
+
+def imported_fixtures(module: nodes.Module) -> dict[str, Fixture]:
+    """Fixtures brought into a module by `from x import fixture_name` (pytest sees them)."""
+    from .model.fixtures import fixture_of
+
+    found: dict[str, Fixture] = {}
+    for statement in module.body:
+        if not isinstance(statement, nodes.ImportFrom):
+            continue
+        for original, alias in statement.names:
+            if original == "*":
+                continue
+            value = inference.safe_infer_name(statement, alias or original)
+            if isinstance(value, nodes.FunctionDef):
+                fixture = fixture_of(value)
+                if fixture is not None:
+                    found[fixture.name if fixture.name != value.name else (alias or original)] = fixture
+    return found
+
+
+def pytest_plugins_of(module: nodes.Module) -> list[str]:
+    names: list[str] = []
+    for binding in module.locals.get("pytest_plugins", []):
+        statement = binding.statement() if hasattr(binding, "statement") else None
+        value = getattr(statement, "value", None)
+        if isinstance(value, nodes.Const) and isinstance(value.value, str):
+            names.append(value.value)
+        elif isinstance(value, (nodes.List, nodes.Tuple)):
+            names += [e.value for e in value.elts if isinstance(e, nodes.Const) and isinstance(e.value, str)]
+    return names
+
+
+def module_uses_anyio_or_trio(module: nodes.Module) -> bool:
+    """Does this module run under anyio or trio: their marks, imports or anyio_backend?"""
+    if "anyio_backend" in module.locals:
+        return True
+    for mark in pytestmark_marks(module, "module"):
+        if mark.name in ("anyio", "trio"):
+            return True
+    for node in module.nodes_of_class((nodes.Import, nodes.ImportFrom, nodes.Attribute)):
+        if isinstance(node, nodes.Attribute):
+            if node.attrname in ("anyio", "trio") and isinstance(node.expr, nodes.Attribute) \
+                    and node.expr.attrname == "mark":
+                return True
+        elif isinstance(node, nodes.ImportFrom):
+            if node.modname.split(".")[0] in ("anyio", "trio", "pytest_trio"):
+                return True
+        else:
+            if any(name.split(".")[0] in ("anyio", "trio", "pytest_trio") for name, _ in node.names):
+                return True
+    return False
+
+
+def _function(module: nodes.Module, name: str) -> nodes.FunctionDef | None:
+    for binding in module.locals.get(name, []):
+        if isinstance(binding, nodes.FunctionDef):
+            return binding
+    return None
+
+
+def _mentions_runner(function: nodes.FunctionDef) -> bool:
+    """Does a hook's body talk about async tests (add_marker(asyncio), iscoroutinefunction...)?"""
+    for node in function.nodes_of_class((nodes.Name, nodes.Attribute, nodes.Const)):
+        text = node.name if isinstance(node, nodes.Name) else (
+            node.attrname if isinstance(node, nodes.Attribute) else node.value)
+        if isinstance(text, str) and (
+            text in RUNNER_MARKS or "coroutine" in text or text.startswith("async")
+        ):
+            return True
+    return False
+
+
+def _matches_any(name: str, patterns: list[str]) -> bool:
+    for pattern in patterns:
+        if any(char in pattern for char in "*?["):
+            if fnmatch.fnmatch(name, pattern):
+                return True
+        elif name.startswith(pattern):
+            return True
+    return False
+
+
+def _fallback_rootdir(path: Path) -> Path:
+    """Without a pytest config: the nearest directory that looks like a project root."""
+    for directory in path.parents:
+        if any((directory / marker).exists() for marker in ROOT_MARKERS):
+            return directory
+    return basedir_of(path)

@@ -1,0 +1,206 @@
+"""ASYNC52x: async fixtures that nothing runs, or that run in another loop than their tests."""
+
+from __future__ import annotations
+
+from astroid import nodes
+
+from ..model.fixtures import Fixture, scope_index
+from .base import Context, Rule
+
+
+class AsyncFixtureWithPlainDecorator(Rule):
+    code = "ASYNC520"
+    name = "async-fixture-with-plain-decorator"
+    message = (
+        "async fixture {fixture!r} uses @pytest.fixture but pytest-asyncio runs in strict mode "
+        "({source}); use @pytest_asyncio.fixture"
+    )
+    visits = (nodes.AsyncFunctionDef,)
+
+    def check(self, node, ctx: Context):
+        model = ctx.model
+        fixture = model.fixture_for(node)
+        if fixture is None or fixture.kind != "pytest" or fixture.node is not node:
+            return
+        if not ctx.setup.asyncio_strict or "asyncio" in ctx.setup.disabled_plugins:
+            return
+        if model.uses_anyio_or_trio or model.runner_hook:
+            return
+        yield self.finding(node, fixture=fixture.name, source=ctx.setup.mode_source)
+
+
+class AsyncFixtureInSyncTest(Rule):
+    code = "ASYNC521"
+    name = "unresolvable-async-fixture-in-sync-test"
+    message = (
+        "sync {what} {name!r} requests async fixture {fixture!r} ({where}), which nothing runs "
+        "for a sync {what}: pytest errors at setup; {fix}"
+    )
+    visits = (nodes.FunctionDef,)
+
+    def check(self, node, ctx: Context):
+        if isinstance(node, nodes.AsyncFunctionDef):
+            return
+        model = ctx.model
+        if ctx.setup.asyncio_mode != "strict" or model.runner_hook:
+            return
+        fixture = model.fixture_for(node)
+        test = model.test_for(node)
+        if fixture is not None and fixture.node is node:
+            what, marks = "fixture", fixture.marks
+        elif test is not None and not test.in_unittest_class:
+            what, marks = "test", model.marks_reaching(test)
+        else:
+            return
+        requested_names = [name for name, _ in model.requested_fixtures(node, marks)]
+        if "anyio_backend" in requested_names:
+            return  # anyio runs async fixtures for any request that has anyio_backend (verified)
+        for name, where in model.requested_fixtures(node, marks):
+            requested = model.resolve_fixture(name, node)
+            if requested is None or not requested.is_async or requested.kind != "pytest":
+                continue
+            if "anyio_backend" in requested.arguments or requested.autouse:
+                continue  # anyio runs it when anyio_backend is in the closure
+            fix = ("make it async with its runner's mark" if what == "test"
+                   else "make it an async fixture")
+            yield self.finding(where, what=what, name=node.name, fixture=name,
+                               where=requested.where, fix=fix)
+
+
+class FixtureLoopNarrowerThanScope(Rule):
+    code = "ASYNC522"
+    name = "fixture-loop-narrower-than-scope"
+    message = (
+        "async fixture {fixture!r} has scope {scope!r} but runs in a {loop!r}-scoped loop "
+        "({source}): pytest errors with ScopeMismatch; set loop_scope={scope!r}"
+    )
+    visits = (nodes.AsyncFunctionDef,)
+
+    def check(self, node, ctx: Context):
+        fixture = ctx.model.fixture_for(node)
+        if fixture is None or fixture.node is not node or not ctx.model.asyncio_runs_fixture(fixture):
+            return
+        loop, source = ctx.model.fixture_loop_scope(fixture)
+        scope_rank, loop_rank = scope_index(fixture.scope), scope_index(loop)
+        if scope_rank is None or loop_rank is None or loop_rank >= scope_rank:
+            return
+        yield self.finding(node, fixture=fixture.name, scope=fixture.scope, loop=loop, source=source)
+
+
+class EventLoopFixture(Rule):
+    code = "ASYNC523"
+    name = "event-loop-fixture"
+    message = "{problem}; {fix}"
+    visits = (nodes.FunctionDef,)
+
+    def check(self, node, ctx: Context):
+        model = ctx.model
+        fixture = model.fixture_for(node)
+        if fixture is not None and fixture.node is node:
+            if fixture.name == "event_loop":
+                yield self.finding(
+                    node,
+                    problem=("fixture 'event_loop' is ignored by pytest-asyncio 1.x: tests no "
+                             "longer run in the loop it provides"),
+                    fix="remove it; choose the loop with loop_scope, get it with asyncio.get_running_loop()",
+                )
+            elif fixture.name == "event_loop_policy":
+                yield self.finding(
+                    node,
+                    problem="overriding 'event_loop_policy' is deprecated in pytest-asyncio 1.x",
+                    fix="implement the pytest_asyncio_loop_factories hook instead",
+                )
+            marks = fixture.marks
+        else:
+            test = model.test_for(node)
+            if test is None:
+                return
+            marks = model.marks_reaching(test)
+        for name, where in model.requested_fixtures(node, marks):
+            if name == "event_loop" and model.resolve_fixture(name, node) is None:
+                yield self.finding(
+                    where,
+                    problem=("fixture 'event_loop' was removed in pytest-asyncio 1.0: "
+                             f"{node.name!r} errors with \"fixture 'event_loop' not found\""),
+                    fix="use asyncio.get_running_loop() inside an async test or fixture",
+                )
+
+
+class TestLoopDiffersFromFixtureLoop(Rule):
+    code = "ASYNC524"
+    name = "test-loop-differs-from-fixture-loop"
+    message = (
+        "async fixture {fixture!r} ({where}) runs in a {fixture_loop!r}-scoped loop but test "
+        "{test!r}{others} runs in a {test_loop!r}-scoped loop: loop-bound objects fail with "
+        "'attached to a different loop'; use @pytest.mark.asyncio(loop_scope={fixture_loop!r}) "
+        "on the tests (or a pytestmark)"
+    )
+    visits = (nodes.AsyncFunctionDef,)
+
+    def __init__(self) -> None:
+        # fixture node -> (its loop scope, first test, test loop scope, count of tests)
+        self._seen: dict[nodes.NodeNG, list] = {}
+
+    def check(self, node, ctx: Context):
+        model = ctx.model
+        test = model.test_for(node)
+        if test is None or test.in_unittest_class:
+            return ()
+        runners = model.runners_of(test)
+        if runners.names != {"asyncio"} or runners.unknown:
+            return ()
+        test_loop = model.test_loop_scope(test)
+        for name, _where in model.requested_fixtures(node, model.marks_reaching(test)):
+            fixture = model.resolve_fixture(name, node)
+            if fixture is None or not model.asyncio_runs_fixture(fixture):
+                continue
+            fixture_loop, _source = model.fixture_loop_scope(fixture)
+            if fixture_loop is None or fixture_loop == test_loop or _plain_value(fixture):
+                continue
+            entry = self._seen.setdefault(fixture.node, [fixture, fixture_loop, node, test_loop, 0])
+            entry[4] += 1
+        return ()
+
+    def finish(self, ctx: Context):
+        for fixture, fixture_loop, test_node, test_loop, count in self._seen.values():
+            others = f" (and {count - 1} more tests in this module)" if count > 1 else ""
+            yield self.finding(
+                test_node, fixture=fixture.name, where=fixture.where, fixture_loop=fixture_loop,
+                test=test_node.name, others=others, test_loop=test_loop,
+            )
+
+
+IMMUTABLE_CONSTANTS = (str, bytes, int, float, bool, type(None))
+
+
+def _plain_value(fixture: Fixture) -> bool:
+    """Does the fixture only ever give a plain immutable value (nothing loop-bound)?"""
+    values = []
+    for node in fixture.node.nodes_of_class((nodes.Return, nodes.Yield)):
+        if node.scope() is not fixture.node:
+            continue
+        values.append(node.value)
+    if not values:
+        return True  # gives None
+    return all(_is_plain(value) for value in values)
+
+
+def _is_plain(value: nodes.NodeNG | None) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, nodes.Const):
+        return isinstance(value.value, IMMUTABLE_CONSTANTS)
+    if isinstance(value, nodes.Tuple):
+        return all(_is_plain(element) for element in value.elts)
+    if isinstance(value, nodes.JoinedStr):
+        return True
+    return False
+
+
+RULES = (
+    AsyncFixtureWithPlainDecorator,
+    AsyncFixtureInSyncTest,
+    FixtureLoopNarrowerThanScope,
+    EventLoopFixture,
+    TestLoopDiffersFromFixtureLoop,
+)

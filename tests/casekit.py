@@ -1,0 +1,78 @@
+"""Run the plugin over a case project and read the findings its comments expect.
+
+A case is a small project under tests/cases/<name>/ with its own pytest config file (so that it
+does not inherit this repository's). A line that must be reported ends with a comment
+`# error: ASYNC500` (several codes: `# error: ASYNC500, ASYNC501`). Plugin options for the case
+come from an optional `case.json` (the fields of config.Settings). Every other line must stay
+silent: the comparison is exact.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tokenize
+from collections import Counter
+from pathlib import Path
+
+from flake8_async_tests.analysis import analyse
+from flake8_async_tests.config import Settings
+
+CASES = Path(__file__).parent / "cases"
+EXPECTATION = re.compile(r"#\s*error:\s*(?P<codes>ASYNC\d{3}(?:\s*,\s*ASYNC\d{3})*)")
+CONFIG_NAMES = ("pytest.ini", ".pytest.ini", "pytest.toml", "pyproject.toml", "tox.ini", "setup.cfg")
+
+
+def case_names() -> list[str]:
+    return sorted(p.name for p in CASES.iterdir() if p.is_dir())
+
+
+def settings_for(case: Path) -> Settings:
+    options = case / "case.json"
+    if not options.exists():
+        return Settings()
+    data = json.loads(options.read_text())
+    for key in ("enable", "selected_in_full"):
+        if key in data:
+            data[key] = frozenset(data[key])
+    for key in ("disable", "blocking_calls", "resources", "runner_decorators"):
+        if key in data:
+            data[key] = tuple(data[key])
+    return Settings(**data)
+
+
+def expected_findings(case: Path) -> Counter:
+    found: Counter = Counter()
+    for path in sorted(case.rglob("*.py")):
+        source = path.read_text()
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+        except (tokenize.TokenError, SyntaxError):
+            tokens = []
+        for token in tokens:
+            if token.type == tokenize.COMMENT:
+                match = EXPECTATION.search(token.string)
+                if match:
+                    for code in match.group("codes").split(","):
+                        found[(str(path.relative_to(case)), token.start[0], code.strip())] += 1
+    return found
+
+
+def actual_findings(case: Path) -> Counter:
+    settings = settings_for(case)
+    found: Counter = Counter()
+    for path in sorted(case.rglob("*.py")):
+        for finding in analyse(str(path), path.read_text(), settings):
+            found[(str(path.relative_to(case)), finding.line, finding.code)] += 1
+    return found
+
+
+def messages(case: Path) -> list[str]:
+    """Every finding with its message, for reading a case's output."""
+    settings = settings_for(case)
+    lines = []
+    for path in sorted(case.rglob("*.py")):
+        for f in sorted(analyse(str(path), path.read_text(), settings)):
+            lines.append(f"{path.relative_to(case)}:{f.line}:{f.col + 1}: {f.code} {f.message}")
+    return lines

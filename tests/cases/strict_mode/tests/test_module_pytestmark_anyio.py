@@ -1,0 +1,7 @@
+from pytest import mark
+
+pytestmark = mark.anyio
+
+
+async def test_module_marked():
+    pass
