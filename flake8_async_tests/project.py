@@ -82,6 +82,7 @@ class Project:
         self._python_files = config.as_list("python_files") or ["test_*.py", "*_test.py"]
         self._python_functions = config.as_list("python_functions") or ["test"]
         self._python_classes = config.as_list("python_classes") or ["Test"]
+        self._addopts_plugins: list[Conftest] | None = None
 
     # -- construction ---------------------------------------------------------------------
 
@@ -153,6 +154,17 @@ class Project:
             self._conftests[path] = describe_plugin_module(path, module, self)
         return self._conftests[path]
 
+    def addopts_plugins(self) -> list[Conftest]:
+        """Project-local plugins loaded with `-p module` in addopts (trio loads its runner so)."""
+        if self._addopts_plugins is None:
+            self._addopts_plugins = []
+            for name in plugins_named_in(self.config.as_list("addopts")):
+                with inference.search_path(self.search_path(self.rootdir / "conftest.py")):
+                    module = inference.import_module(name)
+                if module is not None and module.file:
+                    self._addopts_plugins.append(describe_plugin_module(Path(module.file), module, self))
+        return self._addopts_plugins
+
     def resolve_fixture(self, name: str, path: Path, module_fixtures: dict[str, Fixture],
                         class_fixtures: list[dict[str, Fixture]] = ()) -> Fixture | None:
         """The fixture `name` as pytest resolves it for a test in `path`; None when not visible.
@@ -198,6 +210,24 @@ def describe_plugin_module(path: Path, module: nodes.Module | None, project: Pro
             conftest.runner_hook = conftest.runner_hook or described.runner_hook
             conftest.uses_anyio_or_trio |= described.uses_anyio_or_trio
     return conftest
+
+
+#: Plugins installed from PyPI that `-p` commonly names; they are not project code to read.
+KNOWN_PLUGINS = frozenset({"anyio", "asyncio", "trio", "pytester", "xdist", "cov", "mock", "aiohttp"})
+
+
+def plugins_named_in(args: list[str]) -> list[str]:
+    """`-p name` / `-pname` entries of addopts, minus `no:` ones and well-known plugins."""
+    names = []
+    for index, arg in enumerate(args):
+        spec = None
+        if arg == "-p" and index + 1 < len(args):
+            spec = args[index + 1]
+        elif arg.startswith("-p") and len(arg) > 2:
+            spec = arg[2:].lstrip("=").strip()
+        if spec and not spec.startswith("no:") and spec not in KNOWN_PLUGINS:
+            names.append(spec)
+    return names
 
 
 def imported_fixtures(module: nodes.Module) -> dict[str, Fixture]:

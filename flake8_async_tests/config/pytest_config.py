@@ -226,11 +226,11 @@ def _parse_ini_candidate(path: Path) -> ParsedFile:
         )
         parsed.fatal = True
     for section, entries in sections.items():
-        if section == read_section:
+        if section == read_section or (parsed.fatal and section == "pytest"):
             continue
         for key in entries:
             if key in ASYNC_SETTINGS:
-                parsed.stray.append((section, key, lines[(section, key)]))
+                parsed.stray.append((f"[{section}]", key, lines[(section, key)]))
     return parsed
 
 

@@ -51,7 +51,8 @@ class Fixture:
     def where(self) -> str:
         """'conftest.py:12' for messages."""
         path = self.node.root().file or ""
-        return f"{path.rsplit('/', 1)[-1]}:{self.node.lineno}"
+        line = self.node.position.lineno if self.node.position else self.node.lineno
+        return f"{path.rsplit('/', 1)[-1]}:{line}"
 
 
 def fixture_decorator(function: nodes.FunctionDef) -> tuple[str, nodes.NodeNG, nodes.Call | None] | None:

@@ -154,10 +154,19 @@ class TestModule:
     @cached_property
     def runner_hook(self) -> str:
         """A conftest hook that may run or mark async tests: runner facts become unknown."""
-        for conftest in self.conftests:
+        for conftest in self.conftests + self.project.addopts_plugins():
             if conftest.runner_hook:
                 return conftest.runner_hook
         return ""
+
+    @cached_property
+    def legacy_event_loop(self) -> Fixture | None:
+        """A visible `event_loop` fixture that widens the loop's scope: the project runs
+        pytest-asyncio < 1.0, where loop scopes work differently (ASYNC522/524 do not apply)."""
+        fixture = self.project.resolve_fixture("event_loop", self.path, self.fixtures)
+        if fixture is not None and fixture.scope != "function":
+            return fixture
+        return None
 
     @cached_property
     def uses_anyio_or_trio(self) -> bool:

@@ -148,9 +148,9 @@ def _runner_machinery(cls: nodes.ClassDef) -> str:
             name = qualified_name(target) or ""
             if not name.startswith(HARMLESS_DECORATORS):
                 return f"class decorator on {cls.name}"
-    for keyword in cls.keywords or ():
-        if keyword.arg == "metaclass":
-            name = qualified_name(keyword.value)
-            if name not in HARMLESS_METACLASSES:
-                return f"metaclass of {cls.name}"
+    if getattr(cls, "_metaclass", None) is not None:  # astroid keeps `metaclass=` out of keywords
+        metaclass = cls.declared_metaclass()
+        name = metaclass.qname() if isinstance(metaclass, nodes.ClassDef) else None
+        if name not in HARMLESS_METACLASSES:
+            return f"metaclass of {cls.name}"
     return ""

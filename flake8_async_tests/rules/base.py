@@ -8,7 +8,7 @@ collect in `check` and report in `finish`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Iterable, Iterator
+from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from astroid import nodes
 
@@ -65,5 +65,9 @@ class Rule:
         return Finding(line, col, self.code, self.message.format(**fields))
 
 
-def no_findings() -> Iterator[Finding]:
-    return iter(())
+def and_more(count: int) -> str:
+    """' (and 2 more tests in this module)' for findings reported once for several tests."""
+    if count <= 1:
+        return ""
+    others = count - 1
+    return f" (and {others} more test{'s' if others > 1 else ''} in this module)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from astroid import nodes
 
 from ..model.fixtures import Fixture, scope_index
-from .base import Context, Rule
+from .base import Context, Rule, and_more
 
 
 class AsyncFixtureWithPlainDecorator(Rule):
@@ -80,6 +80,8 @@ class FixtureLoopNarrowerThanScope(Rule):
         fixture = ctx.model.fixture_for(node)
         if fixture is None or fixture.node is not node or not ctx.model.asyncio_runs_fixture(fixture):
             return
+        if ctx.model.legacy_event_loop is not None:
+            return  # pytest-asyncio < 1.0: the loop's scope is event_loop's
         loop, source = ctx.model.fixture_loop_scope(fixture)
         scope_rank, loop_rank = scope_index(fixture.scope), scope_index(loop)
         if scope_rank is None or loop_rank is None or loop_rank >= scope_rank:
@@ -97,33 +99,50 @@ class EventLoopFixture(Rule):
         model = ctx.model
         fixture = model.fixture_for(node)
         if fixture is not None and fixture.node is node:
-            if fixture.name == "event_loop":
-                yield self.finding(
-                    node,
-                    problem=("fixture 'event_loop' is ignored by pytest-asyncio 1.x: tests no "
-                             "longer run in the loop it provides"),
-                    fix="remove it; choose the loop with loop_scope, get it with asyncio.get_running_loop()",
-                )
-            elif fixture.name == "event_loop_policy":
-                yield self.finding(
-                    node,
-                    problem="overriding 'event_loop_policy' is deprecated in pytest-asyncio 1.x",
-                    fix="implement the pytest_asyncio_loop_factories hook instead",
-                )
+            yield from self._definition(fixture)
             marks = fixture.marks
+            runs_async = model.asyncio_runs_fixture(fixture)
         else:
             test = model.test_for(node)
             if test is None:
                 return
             marks = model.marks_reaching(test)
+            runs_async = test.is_async and "asyncio" in model.runners_of(test).names
         for name, where in model.requested_fixtures(node, marks):
-            if name == "event_loop" and model.resolve_fixture(name, node) is None:
+            if name != "event_loop":
+                continue
+            defined = model.resolve_fixture(name, node)
+            if defined is None:
                 yield self.finding(
                     where,
                     problem=("fixture 'event_loop' was removed in pytest-asyncio 1.0: "
                              f"{node.name!r} errors with \"fixture 'event_loop' not found\""),
                     fix="use asyncio.get_running_loop() inside an async test or fixture",
                 )
+            elif runs_async and defined.scope == "function" and defined.node is not node:
+                yield self.finding(
+                    where,
+                    problem=(f"{node.name!r} runs in pytest-asyncio's loop, not in the 'event_loop' "
+                             f"fixture ({defined.where}): objects bound to it fail with "
+                             "'attached to a different loop'"),
+                    fix="use asyncio.get_running_loop()",
+                )
+
+    def _definition(self, fixture: Fixture):
+        if fixture.name == "event_loop" and fixture.scope != "function":
+            yield self.finding(
+                fixture.node,
+                problem=(f"fixture 'event_loop' (scope {fixture.scope!r}) is ignored by "
+                         "pytest-asyncio 1.x: tests no longer run in the loop it provides"),
+                fix=(f"remove it and mark the tests @pytest.mark.asyncio(loop_scope={fixture.scope!r})"
+                     if fixture.scope else "remove it and set loop_scope on the tests"),
+            )
+        elif fixture.name == "event_loop_policy":
+            yield self.finding(
+                fixture.node,
+                problem="overriding 'event_loop_policy' is deprecated in pytest-asyncio 1.x",
+                fix="implement the pytest_asyncio_loop_factories hook instead",
+            )
 
 
 class TestLoopDiffersFromFixtureLoop(Rule):
@@ -147,7 +166,7 @@ class TestLoopDiffersFromFixtureLoop(Rule):
         if test is None or test.in_unittest_class:
             return ()
         runners = model.runners_of(test)
-        if runners.names != {"asyncio"} or runners.unknown:
+        if runners.names != {"asyncio"} or runners.unknown or model.legacy_event_loop is not None:
             return ()
         test_loop = model.test_loop_scope(test)
         for name, _where in model.requested_fixtures(node, model.marks_reaching(test)):
@@ -163,7 +182,7 @@ class TestLoopDiffersFromFixtureLoop(Rule):
 
     def finish(self, ctx: Context):
         for fixture, fixture_loop, test_node, test_loop, count in self._seen.values():
-            others = f" (and {count - 1} more tests in this module)" if count > 1 else ""
+            others = and_more(count)
             yield self.finding(
                 test_node, fixture=fixture.name, where=fixture.where, fixture_loop=fixture_loop,
                 test=test_node.name, others=others, test_loop=test_loop,

@@ -6,7 +6,7 @@ from astroid import nodes
 
 from ..model.fixtures import SCOPES
 from ..model.marks import RUNNER_MARKS, Mark, decorator_marks, pytestmark_marks
-from .base import Context, Rule
+from .base import Context, Rule, and_more
 
 ASYNCIO_MARK_KEYWORDS = ("loop_scope", "loop_factories", "scope")
 
@@ -213,7 +213,7 @@ class ConflictingRunners(Rule):
     def finish(self, ctx: Context):
         for kind, hits in self._per_module.items():
             node, detail = hits[0]
-            others = f" (and {len(hits) - 1} more in this module)" if len(hits) > 1 else ""
+            others = and_more(len(hits))
             if kind == "trio":
                 problem = (f"trio_mode and asyncio auto mode ({ctx.setup.mode_source}) both take "
                            f"test {node.name!r}{others}: it fails with 'a coroutine was expected, got None'")

@@ -1,0 +1,2 @@
+async def test_run_by_the_projects_plugin():
+    pass

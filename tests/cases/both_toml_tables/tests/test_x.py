@@ -1,0 +1,3 @@
+# error: ASYNC851
+async def test_unknown():
+    pass

@@ -1,0 +1,2 @@
+# error: ASYNC850
+"""The top-most conftest carries the project's configuration findings."""

@@ -1,0 +1,3 @@
+# error: ASYNC850
+async def test_unknown():
+    pass

@@ -1,0 +1,2 @@
+def test_sync():
+    """No async tests here: the configuration finding is not repeated."""

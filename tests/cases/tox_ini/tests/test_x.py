@@ -1,0 +1,2 @@
+async def test_auto_from_tox_ini():
+    pass

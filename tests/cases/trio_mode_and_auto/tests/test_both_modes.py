@@ -1,0 +1,6 @@
+async def test_first():  # error: ASYNC504
+    pass
+
+
+async def test_second():
+    pass
