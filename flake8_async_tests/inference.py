@@ -73,7 +73,11 @@ def build_module(source: str, modname: str, path: str) -> nodes.Module | None:
     try:
         return AstroidBuilder(MANAGER).string_build(source, modname, path)
     except Exception as error:
-        if raise_internal_errors() and not isinstance(error, (SyntaxError, astroid.AstroidError)):
+        # SyntaxError: flake8 reports it (E999); RecursionError: a pathologically deep
+        # expression that astroid's builder cannot handle. Both mean: no findings for this file.
+        if raise_internal_errors() and not isinstance(
+            error, (SyntaxError, RecursionError, astroid.AstroidError)
+        ):
             raise
         LOG.debug("flake8-async-tests: cannot build %s: %r", path, error)
         return None

@@ -1,0 +1,193 @@
+"""pytest config discovery, checked against pytest 9's own rules (findpaths.locate_config)."""
+
+from pathlib import Path
+
+import pytest
+
+from flake8_async_tests.config import Settings, async_setup, locate_config
+from flake8_async_tests.config.pytest_config import disabled_plugins, parse_ini, IniError
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def mode_of(start: Path, settings: Settings = Settings()) -> str | None:
+    return async_setup(locate_config(start), settings).asyncio_mode
+
+
+@pytest.mark.parametrize(
+    "winner, loser",
+    [
+        ("pytest.toml", "pytest.ini"),
+        (".pytest.toml", "pytest.ini"),
+        ("pytest.ini", "pyproject.toml"),
+        (".pytest.ini", "pyproject.toml"),
+        ("pyproject.toml", "tox.ini"),
+        ("tox.ini", "setup.cfg"),
+    ],
+)
+def test_precedence_within_one_directory(tmp_path, winner, loser):
+    texts = {
+        "pytest.toml": '[pytest]\nasyncio_mode = "{mode}"\n',
+        ".pytest.toml": '[pytest]\nasyncio_mode = "{mode}"\n',
+        "pytest.ini": "[pytest]\nasyncio_mode = {mode}\n",
+        ".pytest.ini": "[pytest]\nasyncio_mode = {mode}\n",
+        "pyproject.toml": '[tool.pytest.ini_options]\nasyncio_mode = "{mode}"\n',
+        "tox.ini": "[pytest]\nasyncio_mode = {mode}\n",
+        "setup.cfg": "[tool:pytest]\nasyncio_mode = {mode}\n",
+    }
+    write(tmp_path / winner, texts[winner].format(mode="auto"))
+    write(tmp_path / loser, texts[loser].format(mode="strict"))
+    config = locate_config(tmp_path)
+    assert config.path == tmp_path / winner
+    assert mode_of(tmp_path) == "auto"
+    # the loser's asyncio_mode is ignored by pytest: ASYNC850 says so
+    assert [p.code for p in config.problems] == ["ASYNC850"]
+    assert loser in config.problems[0].message
+
+
+def test_nearest_directory_wins_over_precedence(tmp_path):
+    write(tmp_path / "pytest.ini", "[pytest]\nasyncio_mode = strict\n")
+    write(tmp_path / "sub" / "setup.cfg", "[tool:pytest]\nasyncio_mode = auto\n")
+    assert mode_of(tmp_path / "sub") == "auto"
+    assert locate_config(tmp_path / "sub").rootdir == tmp_path / "sub"
+
+
+def test_files_without_a_pytest_section_do_not_count(tmp_path):
+    write(tmp_path / "pytest.ini", "[pytest]\nasyncio_mode = auto\n")
+    write(tmp_path / "sub" / "tox.ini", "[tox]\nenvlist = py311\n")
+    write(tmp_path / "sub" / "setup.cfg", "[flake8]\nmax-line-length = 100\n")
+    write(tmp_path / "sub" / "pyproject.toml", "[project]\nname = 'x'\n")
+    assert locate_config(tmp_path / "sub").path == tmp_path / "pytest.ini"
+
+
+def test_pytest_ini_without_section_still_counts_and_shadows(tmp_path):
+    write(tmp_path / "pytest.ini", "[tool:pytest]\nasyncio_mode = auto\n")
+    write(tmp_path / "pyproject.toml", '[tool.pytest.ini_options]\nasyncio_mode = "auto"\n')
+    config = locate_config(tmp_path)
+    assert config.path == tmp_path / "pytest.ini"
+    assert mode_of(tmp_path) == "strict"
+    messages = " | ".join(p.message for p in config.problems)
+    assert "[tool:pytest] of pytest.ini:2 is ignored" in messages
+    assert "pyproject.toml is ignored" in messages
+
+
+def test_pyproject_without_table_marks_rootdir_only_when_nothing_else(tmp_path):
+    write(tmp_path / "pyproject.toml", "[project]\nname = 'x'\n")
+    config = locate_config(tmp_path / "tests")
+    assert config.path == tmp_path / "pyproject.toml" and config.values == {}
+    assert mode_of(tmp_path) == "strict"
+
+
+def test_native_toml_table_keeps_types(tmp_path):
+    write(tmp_path / "pyproject.toml", '[tool.pytest]\nasyncio_mode = "auto"\ntrio_mode = true\naddopts = ["-p", "no:trio"]\n')
+    config = locate_config(tmp_path)
+    setup = async_setup(config, Settings())
+    assert setup.asyncio_mode == "auto"
+    assert setup.trio_mode is True
+    assert setup.disabled_plugins == {"trio"}
+
+
+def test_ini_options_lists_and_addopts_string(tmp_path):
+    write(tmp_path / "pyproject.toml", '[tool.pytest.ini_options]\naddopts = "-ra --asyncio-mode auto -pno:anyio"\n')
+    setup = async_setup(locate_config(tmp_path), Settings())
+    assert setup.asyncio_mode == "auto"
+    assert "--asyncio-mode in addopts" in setup.mode_source
+    assert setup.disabled_plugins == {"anyio"}
+
+
+def test_addopts_mode_wins_over_ini_value(tmp_path):
+    write(tmp_path / "pytest.ini", "[pytest]\nasyncio_mode = strict\naddopts = --asyncio-mode=auto\n")
+    assert mode_of(tmp_path) == "auto"
+
+
+def test_option_overrides_detection(tmp_path):
+    write(tmp_path / "pytest.ini", "[pytest]\nasyncio_mode = auto\n")
+    setup = async_setup(locate_config(tmp_path), Settings(asyncio_mode="strict"))
+    assert setup.asyncio_mode == "strict"
+    assert setup.mode_source == "option async-tests-asyncio-mode"
+
+
+def test_anyio_mode_from_ini_and_command_line_option(tmp_path):
+    write(tmp_path / "a" / "pytest.ini", "[pytest]\nanyio_mode = auto\n")
+    write(tmp_path / "b" / "pytest.ini", "[pytest]\naddopts = --anyio-mode=auto\n")
+    write(tmp_path / "c" / "pytest.ini", "[pytest]\nanyio_mode = strict\n")
+    assert async_setup(locate_config(tmp_path / "a"), Settings()).anyio_auto
+    assert async_setup(locate_config(tmp_path / "b"), Settings()).anyio_auto
+    assert not async_setup(locate_config(tmp_path / "c"), Settings()).anyio_auto
+
+
+def test_setup_cfg_pytest_section_is_fatal(tmp_path):
+    write(tmp_path / "setup.cfg", "[pytest]\nasyncio_mode = auto\n")
+    config = locate_config(tmp_path)
+    assert [p.code for p in config.problems] == ["ASYNC850"]
+    assert mode_of(tmp_path) is None  # pytest aborts: the mode is unknown
+
+
+def test_pytest_toml_with_top_level_options_is_fatal(tmp_path):
+    write(tmp_path / "pytest.toml", 'asyncio_mode = "auto"\n')
+    config = locate_config(tmp_path)
+    assert [p.code for p in config.problems] == ["ASYNC851"]
+    assert mode_of(tmp_path) is None
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("pytest.ini", "[pytest]\nno separator here\n"),
+        ("pytest.ini", "asyncio_mode = auto\n"),
+        ("pytest.ini", "[pytest]\na = 1\na = 2\n"),
+        ("pyproject.toml", "[tool.pytest.ini_options\nasyncio_mode = 'auto'\n"),
+        ("pyproject.toml", b"\xff\xfe".decode("latin-1")),
+    ],
+)
+def test_malformed_files_become_problems_not_exceptions(tmp_path, name, text):
+    write(tmp_path / name, text)
+    config = locate_config(tmp_path)
+    assert [p.code for p in config.problems] == ["ASYNC851"]
+    assert mode_of(tmp_path) is None
+
+
+@pytest.mark.parametrize(
+    "text, code_count",
+    [
+        ("[pytest]\nasyncio_mode = Auto\n", 1),
+        ("[pytest]\nasyncio_default_fixture_loop_scope = fixture-scope\n", 0),
+        ("[pytest]\nasyncio_default_test_loop_scope = fixture-scope\n", 1),
+        ("[pytest]\nasyncio_default_test_loop_scope = session\n", 0),
+        ("[pytest]\naddopts = --asyncio-mode=fast\n", 1),
+    ],
+)
+def test_invalid_asyncio_values(tmp_path, text, code_count):
+    write(tmp_path / "pytest.ini", text)
+    assert [p.code for p in locate_config(tmp_path).problems] == ["ASYNC851"] * code_count
+
+
+def test_no_config_anywhere(tmp_path):
+    config = locate_config(tmp_path)
+    assert config.path is None and config.rootdir is None and config.problems == []
+
+
+def test_ini_parser_follows_iniconfig():
+    sections, lines = parse_ini(
+        "# comment\n[pytest]\naddopts = -ra\n    --strict-markers\nmarkers: slow\n; c\n[other]\nx=1\n"
+    )
+    assert sections["pytest"] == {"addopts": "-ra\n--strict-markers", "markers": "slow"}
+    assert lines[("other", "x")] == 8
+    with pytest.raises(IniError):
+        parse_ini("  continuation without a key\n")
+
+
+@pytest.mark.parametrize(
+    "args, disabled",
+    [
+        (["-p", "no:asyncio"], {"asyncio"}),
+        (["-pno:trio", "-p=no:anyio"], {"trio", "anyio"}),
+        (["-p", "anyio"], set()),
+    ],
+)
+def test_disabled_plugins(args, disabled):
+    assert disabled_plugins(args) == disabled
