@@ -283,12 +283,14 @@ def render_suite_table(results: list[SuiteResult]) -> list[str]:
         s = r.suite
         lines.append(
             f"| {s.name} | {s.repo} | `{s.commit[:12]}` | {md_escape(s.runner)} | {s.test_lines:,} "
-            f"| {len(r.findings)} | {per_kloc(len(r.findings), s.test_lines)} | {r.status} | {r.seconds:.1f} |"
+            f"| {len(r.findings)} | {per_kloc(len(r.findings), s.test_lines)} "
+            f"| {r.status} | {r.seconds:.1f} |"
         )
     total_findings = sum(len(r.findings) for r in results)
     total_lines = sum(r.suite.test_lines for r in results)
     lines.append(
-        f"| **total** | | | | {total_lines:,} | {total_findings} | {per_kloc(total_findings, total_lines)} | | |"
+        f"| **total** | | | | {total_lines:,} | {total_findings} "
+        f"| {per_kloc(total_findings, total_lines)} | | |"
     )
     return lines + [""]
 
@@ -346,7 +348,12 @@ def render_problems(results: list[SuiteResult]) -> list[str]:
     if not troubled:
         return lines + ["None.", ""]
     for r in troubled:
-        lines += [f"### {r.suite.name}: {r.status}", "", f"Command (cwd = checkout): `{shlex.join(r.command)}`", ""]
+        lines += [
+            f"### {r.suite.name}: {r.status}",
+            "",
+            f"Command (cwd = checkout): `{shlex.join(r.command)}`",
+            "",
+        ]
         if r.timed_out:
             lines += ["Timed out; findings above are partial.", ""]
         if r.stderr.strip():
@@ -384,7 +391,9 @@ def write_report(
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS_TSV, help="corpus TSV (default: %(default)s)")
+    parser.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS_TSV, help="corpus TSV (default: %(default)s)"
+    )
     parser.add_argument(
         "--corpus-root",
         type=Path,
@@ -392,7 +401,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="directory holding <name>/ checkouts (default: %(default)s)",
     )
     parser.add_argument(
-        "--python", default=sys.executable, help="interpreter that has flake8 + the plugin (default: this one)"
+        "--python",
+        default=sys.executable,
+        help="interpreter that has flake8 + the plugin (default: this one)",
     )
     parser.add_argument("--out", default="-", help="Markdown report path, '-' for stdout (default)")
     parser.add_argument("--only", action="append", metavar="NAME", help="sweep only this suite (repeatable)")

@@ -81,7 +81,8 @@ def test_fixture_found_through_pytest_plugins_and_imports(tmp_path):
         'from fixtures.db import database\n\npytest_plugins = ["fixtures.net"]\n',
     )
     test = write(
-        tmp_path / "tests" / "test_x.py", "def test_a(server):\n    pass\n\n\ndef test_b(database):\n    pass\n"
+        tmp_path / "tests" / "test_x.py",
+        "def test_a(server):\n    pass\n\n\ndef test_b(database):\n    pass\n",
     )
     assert codes(test) == [(1, "ASYNC521"), (5, "ASYNC521")]
 

@@ -83,7 +83,10 @@ def test_pyproject_without_table_marks_rootdir_only_when_nothing_else(tmp_path):
 
 
 def test_native_toml_table_keeps_types(tmp_path):
-    write(tmp_path / "pyproject.toml", '[tool.pytest]\nasyncio_mode = "auto"\ntrio_mode = true\naddopts = ["-p", "no:trio"]\n')
+    write(
+        tmp_path / "pyproject.toml",
+        '[tool.pytest]\nasyncio_mode = "auto"\ntrio_mode = true\naddopts = ["-p", "no:trio"]\n',
+    )
     config = locate_config(tmp_path)
     setup = async_setup(config, Settings())
     assert setup.asyncio_mode == "auto"
@@ -92,7 +95,10 @@ def test_native_toml_table_keeps_types(tmp_path):
 
 
 def test_ini_options_lists_and_addopts_string(tmp_path):
-    write(tmp_path / "pyproject.toml", '[tool.pytest.ini_options]\naddopts = "-ra --asyncio-mode auto -pno:anyio"\n')
+    write(
+        tmp_path / "pyproject.toml",
+        '[tool.pytest.ini_options]\naddopts = "-ra --asyncio-mode auto -pno:anyio"\n',
+    )
     setup = async_setup(locate_config(tmp_path), Settings())
     assert setup.asyncio_mode == "auto"
     assert "--asyncio-mode in addopts" in setup.mode_source

@@ -67,7 +67,9 @@ def async_setup(config: PytestConfig, settings: Settings) -> AsyncSetup:
         source = config.describe("asyncio_mode")
     else:
         mode = "strict"
-        source = "the default" if config.path is None else f"the default; {config.describe()} sets no asyncio_mode"
+        source = "the default"
+        if config.path is not None:
+            source += f"; {config.describe()} sets no asyncio_mode"
     if mode not in ("strict", "auto", None):
         mode = None  # pytest-asyncio aborts: ASYNC851 says so, the other rules stay silent
     loop_scope = config.get("asyncio_default_fixture_loop_scope")

@@ -280,7 +280,8 @@ class TestModule:
             return fixture.loop_scope, f"loop_scope={fixture.loop_scope!r}"
         default = self.setup.default_fixture_loop_scope
         if default and default != "fixture-scope":
-            return default, f"asyncio_default_fixture_loop_scope in {self.project.config.describe('asyncio_default_fixture_loop_scope')}"
+            key = "asyncio_default_fixture_loop_scope"
+            return default, f"{key} in {self.project.config.describe(key)}"
         return fixture.scope, "its scope"
 
     def test_loop_scope(self, test: TestFunction) -> str:

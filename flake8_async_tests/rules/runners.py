@@ -5,7 +5,7 @@ from __future__ import annotations
 from astroid import nodes
 
 from ..model.fixtures import SCOPES
-from ..model.marks import RUNNER_MARKS, Mark, decorator_marks, pytestmark_marks
+from ..model.marks import Mark, decorator_marks, pytestmark_marks
 from .base import Context, Rule, and_more
 
 ASYNCIO_MARK_KEYWORDS = ("loop_scope", "loop_factories", "scope")
@@ -248,7 +248,7 @@ def anyio_backends(model, function: nodes.FunctionDef) -> list[str]:
     for element in params.elts:
         if isinstance(element, nodes.Call) and element.args:  # pytest.param("trio", id=...)
             element = element.args[0]
-        if isinstance(element, nodes.Tuple) and element.elts:  # ("trio", {"restrict_keyboard_interrupt_to_checkpoints": True})
+        if isinstance(element, nodes.Tuple) and element.elts:  # ("trio", {options})
             element = element.elts[0]
         if isinstance(element, nodes.Const) and isinstance(element.value, str):
             names.append(element.value)
