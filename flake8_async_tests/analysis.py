@@ -30,5 +30,5 @@ def analyse(filename: str, source: str, settings: Settings) -> list[Finding]:
         module = inference.build_module(source, module_name_of(path), str(path))
         if module is None:
             return []
-        ctx = Context(TestModule(module, path, project), settings)
+        ctx = Context(TestModule(module, path, project, source), settings)
         return Dispatcher(rules).run(module, ctx)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,15 @@ RUNNER_HOOKS = ("pytest_pyfunc_call", "pytest_pycollect_makeitem", "pytest_fixtu
 #: Hooks that often add runner marks (`item.add_marker(pytest.mark.asyncio)`).
 MARKING_HOOKS = ("pytest_collection_modifyitems", "pytest_itemcollected", "pytest_collection_finish")
 ROOT_MARKERS = (".git", ".hg", "setup.py", "setup.cfg", "pyproject.toml", "tox.ini")
+#: Signs that anyio or trio runs the tests of a file: their marks in any spelling, anyio_backend,
+#: or an import of the library. Text, not AST: `from pytest import mark; @mark.anyio` and
+#: `anyio_mark = pytest.mark.anyio` are caught alike.
+ANYIO_OR_TRIO = re.compile(
+    r"\bmark\.(?:anyio|trio)\b|\banyio_backend\b|^\s*(?:import|from)\s+(?:anyio|trio|pytest_trio)\b",
+    re.MULTILINE,
+)
+#: How many files a conftest's directory tree is searched for anyio/trio tests.
+TREE_SCAN_LIMIT = 3000
 
 
 @dataclass
@@ -39,6 +49,8 @@ class Conftest:
     #: the module uses anyio or trio (marks, imports, anyio_backend)
     uses_anyio_or_trio: bool = False
     pytestmarks: list[Mark] = field(default_factory=list)
+    #: the pytest hooks it implements (pytest_asyncio_loop_factories...)
+    hooks: set[str] = field(default_factory=set)
 
 
 @lru_cache(maxsize=None)
@@ -83,6 +95,7 @@ class Project:
         self._python_functions = config.as_list("python_functions") or ["test"]
         self._python_classes = config.as_list("python_classes") or ["Test"]
         self._addopts_plugins: list[Conftest] | None = None
+        self._trees: dict[Path, bool] = {}
 
     # -- construction ---------------------------------------------------------------------
 
@@ -165,6 +178,25 @@ class Project:
                     self._addopts_plugins.append(describe_plugin_module(Path(module.file), module, self))
         return self._addopts_plugins
 
+    def tree_uses_anyio_or_trio(self, directory: Path) -> bool:
+        """Do test files below `directory` run under anyio or trio? (for a conftest's fixtures)"""
+        if directory not in self._trees:
+            found = False
+            for count, path in enumerate(directory.rglob("*.py")):
+                if count > TREE_SCAN_LIMIT:
+                    found = True  # too large to know: assume it may
+                    break
+                if self.is_test_module(path) or path.name == "conftest.py":
+                    try:
+                        text = path.read_text(encoding="utf-8", errors="replace")
+                    except OSError:
+                        continue
+                    if ANYIO_OR_TRIO.search(text):
+                        found = True
+                        break
+            self._trees[directory] = found
+        return self._trees[directory]
+
     def resolve_fixture(self, name: str, path: Path, module_fixtures: dict[str, Fixture],
                         class_fixtures: list[dict[str, Fixture]] = ()) -> Fixture | None:
         """The fixture `name` as pytest resolves it for a test in `path`; None when not visible.
@@ -198,7 +230,10 @@ def describe_plugin_module(path: Path, module: nodes.Module | None, project: Pro
         if function is not None and _mentions_runner(function):
             conftest.runner_hook = conftest.runner_hook or f"{hook} in {path.name}"
     conftest.pytestmarks = pytestmark_marks(module, "module")
-    conftest.uses_anyio_or_trio = module_uses_anyio_or_trio(module) or "anyio_backend" in conftest.fixtures
+    conftest.hooks = {name for name in module.locals if name.startswith("pytest_")}
+    conftest.uses_anyio_or_trio = (
+        bool(ANYIO_OR_TRIO.search(module.as_string())) or "anyio_backend" in conftest.fixtures
+    )
     if _depth < 2:
         for plugin_name in pytest_plugins_of(module):
             plugin = inference.import_module(plugin_name)
@@ -209,6 +244,7 @@ def describe_plugin_module(path: Path, module: nodes.Module | None, project: Pro
                 conftest.fixtures.setdefault(fixture_name, fixture)
             conftest.runner_hook = conftest.runner_hook or described.runner_hook
             conftest.uses_anyio_or_trio |= described.uses_anyio_or_trio
+            conftest.hooks |= described.hooks
     return conftest
 
 
@@ -259,27 +295,6 @@ def pytest_plugins_of(module: nodes.Module) -> list[str]:
         elif isinstance(value, (nodes.List, nodes.Tuple)):
             names += [e.value for e in value.elts if isinstance(e, nodes.Const) and isinstance(e.value, str)]
     return names
-
-
-def module_uses_anyio_or_trio(module: nodes.Module) -> bool:
-    """Does this module run under anyio or trio: their marks, imports or anyio_backend?"""
-    if "anyio_backend" in module.locals:
-        return True
-    for mark in pytestmark_marks(module, "module"):
-        if mark.name in ("anyio", "trio"):
-            return True
-    for node in module.nodes_of_class((nodes.Import, nodes.ImportFrom, nodes.Attribute)):
-        if isinstance(node, nodes.Attribute):
-            if node.attrname in ("anyio", "trio") and isinstance(node.expr, nodes.Attribute) \
-                    and node.expr.attrname == "mark":
-                return True
-        elif isinstance(node, nodes.ImportFrom):
-            if node.modname.split(".")[0] in ("anyio", "trio", "pytest_trio"):
-                return True
-        else:
-            if any(name.split(".")[0] in ("anyio", "trio", "pytest_trio") for name, _ in node.names):
-                return True
-    return False
 
 
 def _function(module: nodes.Module, name: str) -> nodes.FunctionDef | None:

@@ -77,9 +77,10 @@ def test_options_from_the_flake8_section_of_setup_cfg(tmp_path):
     root = project(tmp_path, {
         "pytest.ini": "[pytest]\n",
         "setup.cfg": "[flake8]\nasync-tests-disable = ASYNC500\n",
-        "test_a.py": UNMARKED + "\n\n@__import__('pytest').mark.asyncio\nasync def test_g():\n    yield\n",
+        "test_a.py": "import pytest\n\n\n" + UNMARKED
+                     + "\n\n@pytest.mark.asyncio\nasync def test_g():\n    yield\n",
     })
-    assert findings(flake8("--select=ASYNC", ".", cwd=root)) == [("./test_a.py", 6, "ASYNC506")]
+    assert findings(flake8("--select=ASYNC", ".", cwd=root)) == [("./test_a.py", 9, "ASYNC506")]
 
 
 def test_disable_takes_prefixes_and_mode_option_on_the_command_line(tmp_path):

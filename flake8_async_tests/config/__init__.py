@@ -74,8 +74,8 @@ def async_setup(config: PytestConfig, settings: Settings) -> AsyncSetup:
         mode = None  # pytest-asyncio aborts: ASYNC851 says so, the other rules stay silent
     loop_scope = config.get("asyncio_default_fixture_loop_scope")
     test_scope = config.get("asyncio_default_test_loop_scope")
-    # anyio >= 4.11 reads anyio_mode; >= 4.15 also --anyio-mode (which wins)
-    anyio_mode = option_value(config.as_list("addopts"), "--anyio-mode") or config.get("anyio_mode")
+    # anyio >= 4.11 reads anyio_mode, >= 4.15 also --anyio-mode: auto when either says auto
+    anyio_modes = {option_value(config.as_list("addopts"), "--anyio-mode"), config.get("anyio_mode")}
     return AsyncSetup(
         asyncio_mode=mode,
         mode_source=source,
@@ -83,5 +83,5 @@ def async_setup(config: PytestConfig, settings: Settings) -> AsyncSetup:
         default_test_loop_scope=str(test_scope).strip() if test_scope is not None else None,
         disabled_plugins=disabled,
         trio_mode=bool(config.as_bool("trio_mode")),
-        anyio_auto=anyio_mode is not None and str(anyio_mode).strip() == "auto",
+        anyio_auto=any(str(mode).strip() == "auto" for mode in anyio_modes if mode is not None),
     )

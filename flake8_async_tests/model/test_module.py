@@ -11,8 +11,8 @@ from pathlib import Path
 
 from astroid import nodes
 
-from ..inference import qualified_name
-from ..project import Conftest, Project, module_uses_anyio_or_trio
+from ..inference import give_fixture_values, qualified_name
+from ..project import ANYIO_OR_TRIO, Conftest, Project
 from .fixtures import Fixture, fixture_of, fixtures_in, requested_names
 from .marks import Mark, RUNNER_MARKS, decorator_marks, mark_from_expression, pytestmark_marks
 from .unittest_classes import TestCaseKind, classify
@@ -67,8 +67,9 @@ class Runners:
 
 
 class TestModule:
-    def __init__(self, module: nodes.Module, path: Path, project: Project) -> None:
+    def __init__(self, module: nodes.Module, path: Path, project: Project, source: str = "") -> None:
         self.module = module
+        self.source = source
         self.path = path
         self.project = project
         self.setup = project.setup
@@ -173,9 +174,19 @@ class TestModule:
         """anyio/trio may run this module's async fixtures (see ASYNC520)."""
         if self.setup.trio_mode or self.setup.anyio_auto:
             return True
-        if module_uses_anyio_or_trio(self.module):
+        if ANYIO_OR_TRIO.search(self.source or self.module.as_string()):
+            return True
+        if self.is_conftest and self.project.tree_uses_anyio_or_trio(self.path.parent):
             return True
         return any(conftest.uses_anyio_or_trio for conftest in self.conftests)
+
+    @cached_property
+    def hooks(self) -> set[str]:
+        """The pytest hooks the conftest chain and the -p plugins implement."""
+        found: set[str] = set()
+        for conftest in self.conftests + self.project.addopts_plugins():
+            found |= conftest.hooks
+        return found
 
     def class_chain(self, cls: TestClass | None) -> list[TestClass]:
         chain = []
@@ -264,6 +275,34 @@ class TestModule:
         if self.setup.asyncio_mode is None:
             runners.unknown = runners.unknown or "the pytest config cannot be read"
         return runners
+
+    # -- what inference needs to know about fixtures ---------------------------------------
+
+    @cached_property
+    def fixture_values_given(self) -> bool:
+        """Install fixture values for the parameters of every test and fixture here (once)."""
+        requesters = [(test.node, self.marks_reaching(test)) for test in self.tests]
+        requesters += [(fixture.node, fixture.marks) for fixture in self.all_fixtures]
+        for function, marks in requesters:
+            fixtures = {}
+            for name, _where in self.requested_fixtures(function, marks):
+                fixture = self.resolve_fixture(name, function)
+                if fixture is not None and fixture.node is not function:
+                    fixtures[name] = fixture.node
+            give_fixture_values(function, fixtures)
+        return True
+
+    def is_test_code(self, node: nodes.NodeNG) -> bool:
+        """Test modules and conftest files are test code throughout; elsewhere only fixtures
+        (and everything, with the option async-tests-all-code)."""
+        if self.is_test_module or self.is_conftest or self.project.settings.all_code:
+            return True
+        scope = node.scope()
+        while isinstance(scope, (nodes.FunctionDef, nodes.Lambda)):
+            if isinstance(scope, nodes.FunctionDef) and self.fixture_for(scope) is not None:
+                return True
+            scope = scope.parent.scope() if scope.parent else None
+        return False
 
     # -- pytest-asyncio's loops ---------------------------------------------------------------
 

@@ -18,26 +18,32 @@ def _mark_text(mark: Mark) -> str:
 class AsyncTestWithoutRunner(Rule):
     code = "ASYNC500"
     name = "async-test-without-runner"
-    message = (
-        "async test {test!r} is never run: it has no asyncio/anyio/trio mark and {why}; "
-        "add @pytest.mark.asyncio (or set asyncio_mode = auto)"
-    )
+    message = "async test {test!r} is never run: {why}; {fix}"
     visits = (nodes.AsyncFunctionDef,)
 
     def check(self, node, ctx: Context):
         model = ctx.model
         test = model.test_for(node)
-        if test is None or test.in_unittest_class or node.is_generator():
+        if test is None or test.in_unittest_class:
             return
         runners = model.runners_of(test)
         if runners.names or runners.unknown:
             return
-        setup = ctx.setup
-        if "asyncio" in setup.disabled_plugins:
-            why = "pytest-asyncio is disabled (-p no:asyncio in addopts)"
+        disabled = ctx.setup.disabled_plugins
+        marked = sorted({m.name for m in model.marks_reaching(test) if m.is_runner})
+        if marked:
+            names = ", ".join(f"{name}" for name in marked)
+            why = f"its {names} mark does nothing: the plugin is disabled (-p no:{marked[0]} in addopts)"
+            fix = "remove -p no:... from addopts"
+        elif "asyncio" in disabled:
+            why = ("it has no anyio/trio mark and pytest-asyncio is disabled "
+                   "(-p no:asyncio in addopts)")
+            fix = "mark it for the runner the project uses"
         else:
-            why = f"pytest-asyncio runs in strict mode ({setup.mode_source})"
-        yield self.finding(node, test=node.name, why=why)
+            why = (f"it has no asyncio/anyio/trio mark and pytest-asyncio runs in strict mode "
+                   f"({ctx.setup.mode_source})")
+            fix = "add @pytest.mark.asyncio (or set asyncio_mode = auto)"
+        yield self.finding(node, test=node.name, why=why, fix=fix)
 
 
 #: What each runner does with a sync test it is marked on (verified, pytest 9.2).
@@ -124,7 +130,8 @@ class AsyncHookNeverAwaited(Rule):
                 fix = (f"inherit from unittest.IsolatedAsyncioTestCase and rename it "
                        f"{'asyncSetUp' if node.name == 'setUp' else 'asyncTearDown'}")
             else:
-                fix = "unittest has no async class hook: use a sync one, or asyncSetUp"
+                twin = "asyncSetUp" if node.name == "setUpClass" else "asyncTearDown"
+                fix = f"unittest has no async class-level hook: make it sync, or use {twin}"
             yield self.finding(
                 node,
                 problem=f"async {node.name!r} is called without being awaited: its body never runs",
@@ -170,7 +177,8 @@ class ConflictingRunners(Rule):
         if test is None or test.in_unittest_class or model.runners_of(test).unknown:
             return
         setup = ctx.setup
-        marks = [m for m in model.marks_reaching(test) if m.is_runner]
+        marks = [m for m in model.marks_reaching(test)
+                 if m.is_runner and m.name not in setup.disabled_plugins]
         marked = {m.name for m in marks}
         if len(marked) > 1:
             where = ", ".join(f"{m.name} ({m.level} mark)" for m in _first_of_each(marks))
@@ -270,12 +278,12 @@ class InvalidMarkArgument(Rule):
             marks = decorator_marks(node, "function")
         for mark in marks:
             if mark.name == "asyncio" and mark.call is not None:
-                problem = asyncio_mark_problem(mark)
+                problem = asyncio_mark_problem(mark, "pytest_asyncio_loop_factories" in ctx.model.hooks)
                 if problem:
                     yield self.finding(mark.node, problem=problem)
 
 
-def asyncio_mark_problem(mark: Mark) -> str:
+def asyncio_mark_problem(mark: Mark, has_loop_factories_hook: bool = True) -> str:
     keywords = [key for key, _ in mark.keywords]
     if None in keywords:  # **kwargs: unknown
         return ""
@@ -289,11 +297,14 @@ def asyncio_mark_problem(mark: Mark) -> str:
     if "scope" in keywords and "loop_scope" in keywords:
         return ("pytest.mark.asyncio with both scope and loop_scope aborts the collection; "
                 "keep loop_scope")
-    loop_scope = mark.keyword("loop_scope") or mark.keyword("scope")
-    value = mark.string_keyword("loop_scope") or mark.string_keyword("scope")
-    if loop_scope is not None and isinstance(loop_scope, nodes.Const) and value not in SCOPES:
-        return (f"loop_scope={loop_scope.value!r} is not a scope name ({', '.join(SCOPES)}): "
-                "pytest-asyncio aborts the collection")
+    for keyword in ("loop_scope", "scope"):
+        value = mark.keyword(keyword)
+        if isinstance(value, nodes.Const) and value.value not in SCOPES:
+            return (f"{keyword}={value.value!r} is not a scope name ({', '.join(SCOPES)}): "
+                    "pytest-asyncio aborts the collection")
+    if "loop_factories" in keywords and not has_loop_factories_hook:
+        return ("pytest.mark.asyncio(loop_factories=...) needs a pytest_asyncio_loop_factories "
+                "hook, and no conftest defines one: pytest-asyncio aborts the collection")
     if "scope" in keywords:
         return ("pytest.mark.asyncio(scope=...) is deprecated and its warning points into "
                 "pytest-asyncio, not here; use loop_scope=...")
@@ -311,7 +322,9 @@ class AsyncGeneratorTest(Rule):
 
     def check(self, node, ctx: Context):
         test = ctx.model.test_for(node)
-        if test is not None and not test.in_unittest_class and node.is_generator():
+        if test is None or test.in_unittest_class or not node.is_generator():
+            return
+        if ctx.model.runners_of(test).names:  # with no runner at all, ASYNC500 reports it
             yield self.finding(node, test=node.name)
 
 

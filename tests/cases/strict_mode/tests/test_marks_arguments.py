@@ -28,8 +28,8 @@ async def test_fine():
     pass
 
 
-@pytest.mark.asyncio(loop_factories=["uvloop"])
-async def test_loop_factories():
+@pytest.mark.asyncio(loop_factories=["uvloop"])  # error: ASYNC505
+async def test_loop_factories_without_a_hook():
     pass
 
 

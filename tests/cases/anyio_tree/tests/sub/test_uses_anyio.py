@@ -1,0 +1,6 @@
+from pytest import mark
+
+
+@mark.anyio
+async def test_server(server):
+    pass
