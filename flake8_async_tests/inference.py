@@ -168,6 +168,45 @@ def infer_all(node: nodes.NodeNG) -> list[nodes.NodeNG] | None:
     return values or None
 
 
+def fixture_value_inference(fixture: nodes.FunctionDef):
+    """An inference function for a parameter that pytest fills with `fixture`'s value: what
+    the fixture returns, or what it yields (for an async fixture, the awaited value)."""
+
+    def infer(node, context=None, **kwargs):
+        produced = False
+        kind = nodes.Yield if fixture.is_generator() else nodes.Return
+        for statement in fixture.nodes_of_class(kind):
+            if statement.scope() is not fixture or statement.value is None:
+                continue
+            for value in statement.value.infer(context):
+                produced = True
+                yield value
+        if not produced:
+            yield astroid.Uninferable
+
+    return infer
+
+
+@contained(None)
+def give_fixture_values(function: nodes.FunctionDef, fixtures: dict[str, nodes.FunctionDef]) -> None:
+    """Make inference see fixture values for the parameters of `function` named in `fixtures`.
+
+    astroid infers an unannotated parameter as unknown; pytest fills it with the fixture's value.
+    This sets astroid's per-node explicit-inference hook on each use of such a parameter.
+    """
+    wanted = {name: fixtures[name] for name in fixtures if name in function.argnames()}
+    if not wanted:
+        return
+    for name_node in function.nodes_of_class(nodes.Name):
+        fixture = wanted.get(name_node.name)
+        if fixture is None:
+            continue
+        _scope, bindings = name_node.lookup(name_node.name)
+        if len(bindings) == 1 and isinstance(bindings[0].parent, nodes.Arguments) \
+                and bindings[0].parent.parent is function:
+            name_node._explicit_inference = fixture_value_inference(fixture)
+
+
 @contained(None)
 def qualified_name(node: nodes.NodeNG, _depth: int = 0) -> str | None:
     """The dotted name an expression stands for, through imports and simple aliases.
