@@ -164,8 +164,26 @@ class Project:
     def conftest(self, path: Path) -> Conftest:
         if path not in self._conftests:
             module = inference.module_from_file(path, module_name_of(path))
-            self._conftests[path] = describe_plugin_module(path, module, self)
+            self._conftests[path] = conftest = describe_plugin_module(path, module, self)
+            self._give_fixture_values(conftest)
         return self._conftests[path]
+
+    def _give_fixture_values(self, conftest: Conftest) -> None:
+        """Let inference follow `def api(client): return client` inside a conftest file."""
+        parents = [c for c in self.conftest_chain(conftest.path) if c.path != conftest.path]
+        for fixture in conftest.fixtures.values():
+            if conftest.module is None or fixture.node.root() is not conftest.module:
+                continue
+            found = {}
+            for name in fixture.arguments:
+                target = conftest.fixtures.get(name) if name != fixture.name else None
+                for parent in parents:
+                    if target is not None:
+                        break
+                    target = parent.fixtures.get(name)
+                if target is not None:
+                    found[name] = target.node
+            inference.give_fixture_values(fixture.node, found)
 
     def addopts_plugins(self) -> list[Conftest]:
         """Project-local plugins loaded with `-p module` in addopts (trio loads its runner so)."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from . import configuration, fixtures, runners
+from . import configuration, coroutines, fixtures, runners
 from .base import Rule
 
 CATALOGUE: tuple[type[Rule], ...] = tuple(
-    sorted(runners.RULES + fixtures.RULES + configuration.RULES, key=lambda rule: rule.code)
+    sorted(
+        runners.RULES + fixtures.RULES + coroutines.RULES + configuration.RULES,
+        key=lambda rule: rule.code,
+    )
 )
 
 __all__ = ["CATALOGUE", "Rule"]

@@ -1,0 +1,445 @@
+"""What a call produces, as far as inference can tell for certain.
+
+The rules about coroutines ask four questions: does this call create a coroutine (its callee is a
+coroutine function)? is what `await` receives certainly not awaitable? is this context manager
+async-only or sync-only? is this iterable async-only or sync-only?
+
+Two astroid facts shape the answers:
+* astroid infers a call of an `async def` as the function's *return value*, not as a coroutine
+  object: so "is a coroutine" is decided from the callee (`call.func`), never from the call.
+* astroid ignores most decorators: a decorator whose effect we do not know (anything but
+  staticmethod, classmethod, abstractmethod, mock.patch, marks...) makes the callee unknown, and
+  unknown means silent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from astroid import bases, nodes
+
+from ..inference import contained, infer_all, qualified_name
+
+TRANSPARENT_DECORATORS = frozenset(
+    {
+        "builtins.staticmethod",
+        "builtins.classmethod",
+        "abc.abstractmethod",
+        "typing.override",
+        "typing_extensions.override",
+        "functools.wraps",
+    }
+)
+TRANSPARENT_DECORATOR_PREFIXES = ("unittest.mock.patch", "mock.patch", "pytest.mark.")
+ASYNC_MOCKS = frozenset({"unittest.mock.AsyncMock", "mock.mock.AsyncMock"})
+PARTIAL = frozenset({"functools.partial"})
+
+#: Context managers that only support `async with`, where inference cannot see a whole
+#: hierarchy (astroid cannot resolve asyncio.Lock's mixin base) or a raising `__enter__`.
+ASYNC_ONLY_CONTEXT_MANAGERS = frozenset(
+    {
+        "asyncio.Lock", "asyncio.locks.Lock",
+        "asyncio.Semaphore", "asyncio.locks.Semaphore",
+        "asyncio.BoundedSemaphore", "asyncio.locks.BoundedSemaphore",
+        "asyncio.Condition", "asyncio.locks.Condition",
+        "asyncio.TaskGroup", "asyncio.taskgroups.TaskGroup",
+        "asyncio.timeout", "asyncio.timeouts.timeout",
+        "asyncio.timeout_at", "asyncio.timeouts.timeout_at",
+        "aiohttp.ClientSession", "aiohttp.client.ClientSession",
+        "httpx.AsyncClient", "httpx._client.AsyncClient",
+        "anyio.create_task_group", "anyio.Lock", "anyio.Semaphore", "anyio.CapacityLimiter",
+        "trio.open_nursery",
+        "aiofiles.open", "aiofiles.threadpool.open",
+        "contextlib.AsyncExitStack",
+    }
+)
+#: Context managers that only support `with`.
+SYNC_ONLY_CONTEXT_MANAGERS = frozenset(
+    {
+        "builtins.open", "io.open", "_thread.lock", "_thread.RLock",
+        "threading.Lock", "threading.RLock", "threading.Semaphore",
+        "threading.BoundedSemaphore", "threading.Condition",
+        "contextlib.suppress", "contextlib.ExitStack", "contextlib.redirect_stdout",
+        "tempfile.TemporaryDirectory", "tempfile.NamedTemporaryFile",
+        "unittest.mock.patch", "unittest.mock.patch.object", "unittest.mock.patch.dict",
+        "pytest.raises", "pytest.warns",
+        "requests.Session", "requests.sessions.Session",
+        "httpx.Client", "httpx._client.Client",
+    }
+)
+SYNC_ITERABLE_BUILTINS = frozenset(
+    {"builtins.range", "builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted",
+     "builtins.enumerate", "builtins.zip", "builtins.reversed", "builtins.map", "builtins.filter"}
+)
+
+
+@dataclass(frozen=True)
+class Callee:
+    """A callee inference is sure about, described for a message."""
+
+    name: str  # 'Client.fetch'
+    node: nodes.NodeNG | None  # its definition, for the location
+    kind: str = "coroutine function"
+
+    @property
+    def where(self) -> str:
+        if self.node is None:
+            return ""
+        path = (self.node.root().file or "").replace("\\", "/")
+        position = getattr(self.node, "position", None)
+        line = position.lineno if position else self.node.lineno
+        return f"{path.rsplit('/', 1)[-1]}:{line}" if path else ""
+
+    def describe(self) -> str:
+        """"'Client.fetch' is a coroutine function (client.py:12)"."""
+        where = f" ({self.where})" if self.where else ""
+        return f"{self.name!r} is {'an' if self.kind[0] in 'aeiouA' else 'a'} {self.kind}{where}"
+
+
+def display_name(function: nodes.FunctionDef) -> str:
+    parent = function.parent
+    if isinstance(parent, nodes.ClassDef):
+        return f"{parent.name}.{function.name}"
+    return function.name
+
+
+def has_unknown_decorator(function: nodes.FunctionDef) -> bool:
+    if not function.decorators:
+        return False
+    for decorator in function.decorators.nodes:
+        target = decorator.func if isinstance(decorator, nodes.Call) else decorator
+        name = qualified_name(target) or ""
+        if name in TRANSPARENT_DECORATORS or name.startswith(TRANSPARENT_DECORATOR_PREFIXES):
+            continue
+        return True
+    return False
+
+
+def _unwrap(value: nodes.NodeNG) -> nodes.NodeNG:
+    """A method through an instance or a class -> its function definition (a BoundMethod
+    proxies an UnboundMethod, which proxies the function)."""
+    while isinstance(value, (bases.BoundMethod, bases.UnboundMethod)):
+        value = value._proxied
+    return value
+
+
+def coroutine_function(value: nodes.NodeNG) -> Callee | None:
+    """An inferred value that certainly is a coroutine function (or an AsyncMock)."""
+    function = _unwrap(value)
+    if isinstance(function, nodes.AsyncFunctionDef):
+        if function.is_generator() or has_unknown_decorator(function):
+            return None
+        return Callee(display_name(function), function)
+    if isinstance(value, bases.Instance) and value.qname() in ASYNC_MOCKS:
+        return Callee("AsyncMock()", None, kind="AsyncMock")
+    return None
+
+
+@contained(None)
+def coroutine_callee(call: nodes.Call) -> Callee | None:
+    """The callee of `call` when every value it may have is a coroutine function."""
+    func = call.func
+    if isinstance(func, nodes.Call) and qualified_name(func.func) in PARTIAL and func.args:
+        return reference_to_coroutine_function(func.args[0])  # functools.partial(f, ...)()
+    return reference_to_coroutine_function(func)
+
+
+@contained(None)
+def reference_to_coroutine_function(expression: nodes.NodeNG) -> Callee | None:
+    """`expression` (not called) certainly is a coroutine function: `pytest.raises(E, fetch)`."""
+    values = infer_all(expression)
+    if not values:
+        return None
+    callees = [coroutine_function(value) for value in values]
+    if any(callee is None for callee in callees):
+        return None
+    return callees[0]
+
+
+# -- awaitability ---------------------------------------------------------------------------
+
+
+def _certainly_plain(expression: nodes.NodeNG | None) -> str | None:
+    """What a returned expression is, when it is certainly not awaitable."""
+    if expression is None:
+        return "None"
+    if isinstance(expression, nodes.Const):
+        return repr(expression.value) if expression.value is None else type(expression.value).__name__
+    if isinstance(expression, (nodes.List, nodes.ListComp)):
+        return "a list"
+    if isinstance(expression, (nodes.Dict, nodes.DictComp)):
+        return "a dict"
+    if isinstance(expression, (nodes.Set, nodes.SetComp)):
+        return "a set"
+    if isinstance(expression, nodes.Tuple):
+        return "a tuple"
+    if isinstance(expression, nodes.JoinedStr):
+        return "a str"
+    if isinstance(expression, nodes.Compare):
+        return "a bool"
+    return None
+
+
+def _only_raises_or_empty(function: nodes.FunctionDef) -> bool:
+    """An abstract-looking body: a subclass may override it with an `async def`."""
+    for statement in function.body:
+        if isinstance(statement, (nodes.Raise, nodes.Pass)):
+            continue
+        if isinstance(statement, nodes.Expr) and isinstance(statement.value, nodes.Const):
+            continue  # docstring or `...`
+        return False
+    return True
+
+
+def _sync_function_result(function: nodes.FunctionDef) -> str | None:
+    """What a sync function returns, when it is certainly not awaitable."""
+    if has_unknown_decorator(function) or _only_raises_or_empty(function):
+        return None
+    if function.is_generator():
+        return "a generator"
+    kinds = set()
+    for statement in function.nodes_of_class(nodes.Return):
+        if statement.scope() is not function:
+            continue
+        kind = _certainly_plain(statement.value)
+        if kind is None:
+            return None
+        kinds.add(kind)
+    if not kinds:
+        return "None"
+    return kinds.pop() if len(kinds) == 1 else " or ".join(sorted(kinds))
+
+
+@contained(None)
+def certainly_not_awaitable(expression: nodes.NodeNG) -> str | None:
+    """What `await expression` receives, described, when it certainly cannot be awaited."""
+    plain = _certainly_plain(expression)
+    if plain is not None and not isinstance(expression, nodes.Compare):
+        return plain
+    if not isinstance(expression, nodes.Call):
+        return None
+    func = expression.func
+    if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Name) and func.expr.name in ("self", "cls"):
+        return None  # dynamic dispatch: a subclass may override with an async def
+    values = infer_all(func)
+    if not values:
+        return None
+    described = set()
+    for value in values:
+        function = _unwrap(value)
+        if isinstance(function, nodes.AsyncFunctionDef) or not isinstance(function, nodes.FunctionDef):
+            return None
+        if isinstance(function, nodes.Lambda) and not isinstance(function, nodes.FunctionDef):
+            return None
+        result = _sync_function_result(function)
+        if result is None:
+            return None
+        described.add(f"{display_name(function)!r} is a sync function that returns {result}")
+    return described.pop() if len(described) == 1 else None
+
+
+# -- context managers and iterables ----------------------------------------------------------
+
+
+def _class_protocols(cls: nodes.ClassDef) -> tuple[bool, bool] | None:
+    """(`with` works, `async with` works) for instances of `cls`: an `__enter__` that only
+    raises (aiohttp.ClientSession's "Use async with instead") does not count."""
+    try:
+        mro = cls.mro()
+    except Exception:  # astroid: unresolvable bases, duplicate bases
+        return None
+    enter = aenter = None
+    for klass in mro:
+        if enter is None and "__enter__" in klass.locals:
+            enter = klass.locals["__enter__"][0]
+        if aenter is None and "__aenter__" in klass.locals:
+            aenter = klass.locals["__aenter__"][0]
+    usable_enter = enter is not None and not (
+        isinstance(enter, nodes.FunctionDef) and _body_only_raises(enter)
+    )
+    return usable_enter, aenter is not None
+
+
+def _body_only_raises(function: nodes.FunctionDef) -> bool:
+    body = [s for s in function.body if not (isinstance(s, nodes.Expr) and isinstance(s.value, nodes.Const))]
+    return bool(body) and all(isinstance(s, nodes.Raise) for s in body)
+
+
+def _complete_ancestry(cls: nodes.ClassDef) -> bool:
+    from ..inference import base_classes
+
+    seen = set()
+    pending = [cls]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        found = base_classes(current)
+        if found is None or any(base is None for base in found):
+            return False
+        pending.extend(found)
+    return True
+
+
+def _decorator_names(function: nodes.FunctionDef) -> set[str]:
+    names = set()
+    for decorator in function.decorators.nodes if function.decorators else ():
+        target = decorator.func if isinstance(decorator, nodes.Call) else decorator
+        names.add(qualified_name(target) or "")
+    return names
+
+
+@contained(None)
+def context_manager_kind(expression: nodes.NodeNG) -> tuple[str, str] | None:
+    """('async', what) when `expression` only supports `async with`, ('sync', what) when it
+    only supports `with`; None when unknown or both."""
+    callee_names: set[str] = set()
+    values: list[nodes.NodeNG] = []
+    if isinstance(expression, nodes.Call):
+        name = qualified_name(expression.func)
+        if name:
+            callee_names.add(name)
+        for value in infer_all(expression.func) or ():
+            value = _unwrap(value)
+            if isinstance(value, nodes.FunctionDef):
+                callee_names.add(value.qname())
+                decorators = _decorator_names(value)
+                if "contextlib.asynccontextmanager" in decorators:
+                    return "async", f"{display_name(value)!r} is an @asynccontextmanager function"
+                if "contextlib.contextmanager" in decorators:
+                    return "sync", f"{display_name(value)!r} is a @contextmanager function"
+            elif isinstance(value, nodes.ClassDef):
+                callee_names.add(value.qname())
+    for name in callee_names:
+        if name in ASYNC_ONLY_CONTEXT_MANAGERS:
+            return "async", f"{_short(name)} only supports 'async with'"
+        if name in SYNC_ONLY_CONTEXT_MANAGERS:
+            return "sync", f"{_short(name)} only supports 'with'"
+    if isinstance(expression, nodes.Call):
+        inferred = infer_all(expression.func)
+        if not inferred or not all(isinstance(_unwrap(v), nodes.ClassDef) for v in inferred):
+            return None  # a factory function: its result is astroid's guess
+    values = infer_all(expression) or []
+    verdicts = set()
+    for value in values:
+        if not isinstance(value, bases.Instance) or isinstance(value, bases.BoundMethod):
+            return None
+        cls = value._proxied
+        if not isinstance(cls, nodes.ClassDef):
+            return None
+        if cls.qname() in ASYNC_ONLY_CONTEXT_MANAGERS:  # `lock = asyncio.Lock(); with lock:`
+            verdicts.add(("async", f"{_short(cls.qname())} only supports 'async with'"))
+            continue
+        if cls.qname() in SYNC_ONLY_CONTEXT_MANAGERS:
+            verdicts.add(("sync", f"{_short(cls.qname())} only supports 'with'"))
+            continue
+        if not _complete_ancestry(cls):
+            return None
+        protocols = _class_protocols(cls)
+        if protocols is None:
+            return None
+        sync_ok, async_ok = protocols
+        if async_ok and not sync_ok:
+            verdicts.add(("async", f"{cls.name!r} defines __aenter__ but no usable __enter__"))
+        elif sync_ok and not async_ok:
+            verdicts.add(("sync", f"{cls.name!r} defines __enter__ but not __aenter__"))
+        else:
+            return None
+    return verdicts.pop() if len(verdicts) == 1 else None
+
+
+#: Implementation modules left out of names shown to users: asyncio.locks.Lock -> asyncio.Lock.
+INTERNAL_MODULES = frozenset({"locks", "taskgroups", "timeouts", "client", "_client", "sessions",
+                              "threadpool", "builtins"})
+
+
+def _short(qname: str) -> str:
+    return ".".join(part for part in qname.split(".") if part not in INTERNAL_MODULES)
+
+
+@contained(None)
+def iterable_kind(expression: nodes.NodeNG) -> tuple[str, str] | None:
+    """('async', what) for an async-only iterable, ('sync', what) for a sync-only one."""
+    if isinstance(expression, (nodes.List, nodes.Tuple, nodes.Set, nodes.Dict, nodes.ListComp,
+                               nodes.SetComp, nodes.DictComp)):
+        return "sync", f"a {type(expression).__name__.lower().replace('comp', ' comprehension')}"
+    if isinstance(expression, nodes.Const) and isinstance(expression.value, (str, bytes)):
+        return "sync", "a string"
+    if isinstance(expression, nodes.GeneratorExp):
+        return "sync", "a generator expression"
+    if isinstance(expression, (nodes.Name, nodes.Attribute)):
+        return _iterable_value_kind(expression)
+    if isinstance(expression, nodes.Call):
+        name = qualified_name(expression.func)
+        if name in SYNC_ITERABLE_BUILTINS:
+            return "sync", f"{name.split('.')[-1]}() is a sync iterable"
+        values = infer_all(expression.func)
+        if not values:
+            return None
+        verdicts = set()
+        for value in values:
+            function = _unwrap(value)
+            if isinstance(function, nodes.FunctionDef) and not has_unknown_decorator(function):
+                if isinstance(function, nodes.AsyncFunctionDef) and function.is_generator():
+                    verdicts.add(("async", f"{display_name(function)!r} is an async generator function"))
+                    continue
+                if not isinstance(function, nodes.AsyncFunctionDef) and function.is_generator():
+                    verdicts.add(("sync", f"{display_name(function)!r} is a generator function"))
+                    continue
+            if isinstance(function, nodes.ClassDef):
+                verdict = _class_iteration(function)
+                if verdict is not None:
+                    verdicts.add(verdict)
+                    continue
+            return None
+        return verdicts.pop() if len(verdicts) == 1 else None
+    return None
+
+
+def _iterable_value_kind(expression: nodes.NodeNG) -> tuple[str, str] | None:
+    """A name or attribute: what inference says it holds (a generator object, a list...)."""
+    values = infer_all(expression)
+    if not values:
+        return None
+    verdicts = set()
+    for value in values:
+        if isinstance(value, bases.AsyncGenerator):
+            function = value.parent
+            if not isinstance(function, nodes.FunctionDef) or has_unknown_decorator(function):
+                return None
+            verdicts.add(("async", f"{expression.as_string()!r} holds an async generator "
+                                   f"({display_name(function)!r})"))
+        elif isinstance(value, bases.Generator) and not isinstance(value, bases.AsyncGenerator):
+            verdicts.add(("sync", f"{expression.as_string()!r} holds a generator"))
+        elif isinstance(value, (nodes.List, nodes.Tuple, nodes.Set, nodes.Dict)):
+            verdicts.add(("sync", f"{expression.as_string()!r} holds a {type(value).__name__.lower()}"))
+        elif isinstance(value, bases.Instance) and isinstance(value._proxied, nodes.ClassDef) \
+                and value._proxied.root().name != "builtins":
+            verdict = _class_iteration(value._proxied)
+            if verdict is None:
+                return None
+            verdicts.add(verdict)
+        else:
+            return None
+    return verdicts.pop() if len(verdicts) == 1 else None
+
+
+def _class_iteration(cls: nodes.ClassDef) -> tuple[str, str] | None:
+    if not _complete_ancestry(cls):
+        return None
+    try:
+        mro = cls.mro()
+    except Exception:  # astroid: unresolvable bases
+        return None
+    names = set()
+    for klass in mro:
+        names.update(klass.locals)
+    has_sync = "__iter__" in names or "__getitem__" in names
+    has_async = "__aiter__" in names
+    if has_async and not has_sync:
+        return "async", f"{cls.name!r} defines __aiter__ but not __iter__"
+    if has_sync and not has_async:
+        return "sync", f"{cls.name!r} defines __iter__ (or __getitem__) but not __aiter__"
+    return None
+

@@ -1,0 +1,413 @@
+"""ASYNC60x: coroutines created and dropped, used as values, and awaitables misused.
+
+A coroutine is recognised by its callee (model.callables): a coroutine function found by
+inference through instances, fixtures, imports, aliases and functools.partial.
+"""
+
+from __future__ import annotations
+
+from astroid import nodes
+
+from ..inference import qualified_name
+from ..model.callables import (
+    certainly_not_awaitable,
+    context_manager_kind,
+    coroutine_callee,
+    iterable_kind,
+    reference_to_coroutine_function,
+)
+from .base import Context, Rule
+
+#: Builtins whose argument is used as a value (a coroutine there is a mistake, not a hand-off).
+VALUE_BUILTINS = frozenset(
+    {"builtins.len", "builtins.str", "builtins.bool", "builtins.repr", "builtins.int",
+     "builtins.float", "builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted",
+     "builtins.dict", "builtins.print", "builtins.iter", "builtins.next"}
+)
+#: Attributes of a coroutine object that are not mistakes to touch.
+COROUTINE_ATTRIBUTES = ("close", "send", "throw", "__await__")
+
+
+def _coroutine_call(node: nodes.NodeNG, ctx: Context):
+    """The Callee when `node` is a call that creates a coroutine in test code, else None."""
+    if not isinstance(node, nodes.Call) or not ctx.model.is_test_code(node):
+        return None
+    ctx.model.fixture_values_given  # noqa: B018 - installs fixture values for inference, once
+    return coroutine_callee(node)
+
+
+def value_use(node: nodes.NodeNG) -> str | None:
+    """How the parent of `node` uses it as a value ('in an assert', ...), or None when it hands
+    the object on, awaits it, or does something we cannot judge."""
+    parent = node.parent
+    if isinstance(parent, nodes.Assert) and parent.test is node:
+        return "is asserted (a coroutine object is always true)"
+    if isinstance(parent, (nodes.If, nodes.While, nodes.IfExp)) and parent.test is node:
+        return "is used as a condition (a coroutine object is always true)"
+    if isinstance(parent, nodes.UnaryOp) and parent.op == "not":
+        return "is negated (a coroutine object is always true)"
+    if isinstance(parent, nodes.BoolOp):
+        return "is used in 'and'/'or' (a coroutine object is always true)"
+    if isinstance(parent, nodes.Compare):
+        return "is compared"
+    if isinstance(parent, nodes.Subscript) and parent.value is node:
+        return "is subscripted"
+    if isinstance(parent, nodes.Attribute) and parent.expr is node:
+        name = parent.attrname
+        if name in COROUTINE_ATTRIBUTES or name.startswith("cr_"):
+            return None
+        return f"has its attribute {name!r} read"
+    if isinstance(parent, (nodes.For, nodes.Comprehension)) and parent.iter is node:
+        return "is iterated"
+    if isinstance(parent, nodes.BinOp):
+        return "is used in arithmetic"
+    if isinstance(parent, nodes.FormattedValue):
+        return "is formatted into a string"
+    if isinstance(parent, nodes.Call) and node in parent.args:
+        if qualified_name(parent.func) in VALUE_BUILTINS:
+            return f"is passed to {parent.func.as_string()}()"
+    if isinstance(parent, nodes.Assign) and parent.value is node:
+        if any(isinstance(target, (nodes.Tuple, nodes.List)) for target in parent.targets):
+            return "is unpacked"
+    return None
+
+
+def _consumes(node: nodes.NodeNG) -> bool:
+    """Does the parent of a name hand the coroutine on (await, argument, return, storage...)?"""
+    parent = node.parent
+    if isinstance(parent, nodes.Attribute):
+        return parent.attrname in COROUTINE_ATTRIBUTES or parent.attrname.startswith("cr_")
+    return value_use(node) is None
+
+
+class CoroutineNeverAwaited(Rule):
+    code = "ASYNC600"
+    name = "coroutine-never-awaited"
+    message = "coroutine {call!r} is never awaited ({callee}); {fix}"
+    visits = (nodes.Expr, nodes.Assign, nodes.Return, nodes.Call)
+
+    def check(self, node, ctx: Context):
+        if isinstance(node, nodes.Expr):
+            callee = _coroutine_call(node.value, ctx)
+            if callee is not None:
+                yield self._finding(node.value, callee, node, ctx)
+        elif isinstance(node, nodes.Return):
+            yield from self._returned_by_test(node, ctx)
+        elif isinstance(node, nodes.Assign):
+            yield from self._bound_and_dropped(node, ctx)
+        else:
+            yield from self._async_function_called_synchronously(node, ctx)
+
+    def _finding(self, call: nodes.Call, callee, where: nodes.NodeNG, ctx: Context):
+        scope = call.scope()
+        if isinstance(scope, nodes.AsyncFunctionDef):
+            fix = "add 'await'"
+        elif ctx.model.test_for(scope) is not None:
+            fix = "make the test async with its runner's mark and await it, or use asyncio.run()"
+        else:
+            fix = "await it from async code, or run it with asyncio.run()"
+        return self.finding(where, call=_call_text(call), callee=callee.describe(), fix=fix)
+
+    def _returned_by_test(self, node: nodes.Return, ctx: Context):
+        function = node.scope()
+        if ctx.model.test_for(function) is None or node.value is None:
+            return
+        callee = _coroutine_call(node.value, ctx)
+        if callee is not None:
+            yield self.finding(node, call=_call_text(node.value), callee=callee.describe(),
+                               fix="pytest discards what a test returns: await it instead")
+
+    def _bound_and_dropped(self, node: nodes.Assign, ctx: Context):
+        if len(node.targets) != 1 or not isinstance(node.targets[0], nodes.AssignName):
+            return
+        callee = _coroutine_call(node.value, ctx)
+        if callee is None:
+            return
+        target = node.targets[0]
+        function = node.scope()
+        if not isinstance(function, nodes.FunctionDef) or len(function.locals.get(target.name, [])) != 1:
+            return  # rebound, global, or module level: not a single local we can follow
+        uses = uses_of(target, function)
+        if any(value_use(use) is not None for use in uses):
+            return  # ASYNC601 reports each value use, which explains this coroutine
+        is_test = ctx.model.test_for(function) is not None
+        consumed = [use for use in uses if _consumes(use)]
+        if is_test:  # pytest discards what the test itself returns
+            consumed = [use for use in consumed
+                        if not (isinstance(use.parent, nodes.Return) and use.scope() is function)]
+        if not consumed:
+            yield self.finding(node, call=_call_text(node.value), callee=callee.describe(),
+                               fix=f"await {target.name!r} (or pass it to asyncio.create_task / gather)")
+
+    def _async_function_called_synchronously(self, node: nodes.Call, ctx: Context):
+        if not ctx.model.is_test_code(node):
+            return
+        argument = sync_caller_argument(node, ctx)
+        if argument is None:
+            return
+        ctx.model.fixture_values_given  # noqa: B018 - installs fixture values for inference
+        callee = reference_to_coroutine_function(argument)
+        if callee is not None:
+            api = node.func.attrname if isinstance(node.func, nodes.Attribute) else \
+                (qualified_name(node.func) or "").rsplit(".", 1)[-1]
+            yield self.finding(
+                argument, call=argument.as_string(), callee=callee.describe(),
+                fix=f"{node.func.as_string()}() calls it without awaiting; "
+                    + SYNC_CALLER_FIXES.get(api, "call it from async code and await it"),
+            )
+
+
+def _call_text(call: nodes.Call) -> str:
+    text = call.as_string()
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def uses_of(binding: nodes.AssignName, function: nodes.FunctionDef) -> list[nodes.Name]:
+    """The loads of a local name in `function` (nested functions included) bound only there."""
+    uses = []
+    for name in function.nodes_of_class(nodes.Name):
+        if name.name != binding.name:
+            continue
+        _scope, bindings = name.lookup(name.name)
+        if binding in bindings:
+            uses.append(name)
+    return uses
+
+
+#: (qualified name or attribute name, argument position or keyword) of APIs that call a
+#: function synchronously and drop its result.
+SYNC_CALLERS_BY_NAME = {
+    "pytest.raises": (1, None),
+    "pytest.warns": (1, None),
+    "threading.Thread": (1, "target"),
+    "threading.Timer": (1, "function"),
+    "atexit.register": (0, None),
+}
+SYNC_CALLERS_BY_ATTRIBUTE = {
+    "assertRaises": (1, None),
+    "assertWarns": (1, None),
+    "assertRaisesRegex": (2, None),
+    "assertWarnsRegex": (2, None),
+    "addfinalizer": (0, None),
+    "call_soon": (0, None),
+    "call_soon_threadsafe": (0, None),
+    "call_later": (1, None),
+    "call_at": (1, None),
+    "addCleanup": (0, None),
+}
+SYNC_CALLER_FIXES = {
+    "raises": "use 'with pytest.raises(...): await f()'",
+    "warns": "use 'with pytest.warns(...): await f()'",
+    "assertRaises": "use 'with self.assertRaises(...): await f()' in an IsolatedAsyncioTestCase",
+    "assertWarns": "use 'with self.assertWarns(...): await f()' in an IsolatedAsyncioTestCase",
+    "assertRaisesRegex": "use the context-manager form and await inside it",
+    "assertWarnsRegex": "use the context-manager form and await inside it",
+    "addfinalizer": "use an async yield fixture and await the clean-up after the yield",
+    "addCleanup": "use IsolatedAsyncioTestCase (its addCleanup awaits) or addAsyncCleanup",
+    "Thread": "pass a sync function that calls asyncio.run(f())",
+    "Timer": "pass a sync function that calls asyncio.run(f())",
+    "register": "register a sync function that calls asyncio.run(f())",
+}
+
+
+def sync_caller_argument(call: nodes.Call, ctx: Context) -> nodes.NodeNG | None:
+    """The argument that `call` will call synchronously, for the APIs above."""
+    where = SYNC_CALLERS_BY_NAME.get(qualified_name(call.func) or "")
+    if where is None and isinstance(call.func, nodes.Attribute):
+        where = SYNC_CALLERS_BY_ATTRIBUTE.get(call.func.attrname)
+        if call.func.attrname == "addCleanup" and not _in_sync_testcase(call, ctx):
+            return None  # IsolatedAsyncioTestCase awaits coroutine cleanups; others: unknown
+    if where is None:
+        return None
+    position, keyword = where
+    for given in call.keywords or ():
+        if keyword is not None and given.arg == keyword:
+            return given.value
+    return call.args[position] if len(call.args) > position else None
+
+
+def _in_sync_testcase(call: nodes.Call, ctx: Context) -> bool:
+    """Is `call` in a method of a class certainly run as a plain sync unittest.TestCase?"""
+    scope = call.scope()
+    while scope is not None and not isinstance(scope, nodes.ClassDef):
+        scope = scope.parent.scope() if scope.parent else None
+    info = ctx.model.class_info.get(scope) if scope is not None else None
+    return info is not None and info.kind.plain_sync_testcase
+
+
+class CoroutineUsedAsValue(Rule):
+    code = "ASYNC601"
+    name = "coroutine-used-as-value"
+    message = "coroutine {call!r} {use} instead of its result ({callee}); add 'await'"
+    visits = (nodes.Call, nodes.Name)
+
+    def check(self, node, ctx: Context):
+        if isinstance(node, nodes.Call):
+            use = value_use(node)
+            if use is None:
+                return
+            callee = _coroutine_call(node, ctx)
+            if callee is not None:
+                yield self.finding(node, call=_call_text(node), use=use, callee=callee.describe())
+            return
+        use = value_use(node)
+        if use is None or not ctx.model.is_test_code(node):
+            return
+        binding = _single_local_coroutine_binding(node, ctx)
+        if binding is not None:
+            assign, callee = binding
+            yield self.finding(node, call=node.name, use=use,
+                               callee=f"bound to {_call_text(assign.value)}: {callee.describe()}")
+
+
+def _single_local_coroutine_binding(name: nodes.Name, ctx: Context):
+    function = name.scope()
+    if not isinstance(function, nodes.FunctionDef):
+        return None
+    bindings = function.locals.get(name.name, [])
+    if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
+        return None
+    assign = bindings[0].parent
+    if not isinstance(assign, nodes.Assign) or len(assign.targets) != 1:
+        return None
+    callee = _coroutine_call(assign.value, ctx)
+    return (assign, callee) if callee is not None else None
+
+
+class AwaitOnNonAwaitable(Rule):
+    code = "ASYNC602"
+    name = "await-on-non-awaitable"
+    message = "'await' on something that cannot be awaited: {what}; it raises TypeError, {fix}"
+    visits = (nodes.Await,)
+
+    def check(self, node, ctx: Context):
+        if not ctx.model.is_test_code(node):
+            return
+        ctx.model.fixture_values_given  # noqa: B018 - installs fixture values for inference
+        what = certainly_not_awaitable(node.value) or _bare_mock_call(node.value)
+        if what:
+            fix = ("use AsyncMock()" if "Mock" in what else "drop the 'await' or make the callee async")
+            yield self.finding(node, what=what, fix=fix)
+
+
+MOCK_FACTORIES = frozenset({"unittest.mock.Mock", "unittest.mock.MagicMock", "mock.Mock",
+                            "mock.MagicMock", "unittest.mock.NonCallableMock",
+                            "mock.NonCallableMock"})
+
+
+def _bare_mock_call(expression: nodes.NodeNG) -> str | None:
+    """`await m()` / `await m.x()` where `m = MagicMock()` (no spec, nothing configured)."""
+    if not isinstance(expression, nodes.Call):
+        return None
+    root = expression.func
+    while isinstance(root, nodes.Attribute):
+        root = root.expr
+    if not isinstance(root, nodes.Name):
+        return None
+    function = root.scope()
+    bindings = function.locals.get(root.name, []) if isinstance(function, nodes.FunctionDef) else []
+    if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
+        return None
+    assign = bindings[0].parent
+    if not (isinstance(assign, nodes.Assign) and isinstance(assign.value, nodes.Call)):
+        return None
+    factory = assign.value
+    if qualified_name(factory.func) not in MOCK_FACTORIES or factory.args or factory.keywords:
+        return None
+    for attribute in function.nodes_of_class(nodes.AssignAttr):
+        base = attribute.expr
+        while isinstance(base, nodes.Attribute):
+            base = base.expr
+        if isinstance(base, nodes.Name) and base.name == root.name:
+            return None  # something on the mock is configured (return_value, a child...)
+    kind = factory.func.as_string().split(".")[-1]
+    return f"{expression.func.as_string()}() returns a {kind}, which is not awaitable"
+
+
+class SyncWithOnAsyncContextManager(Rule):
+    code = "ASYNC603"
+    name = "sync-with-on-async-context-manager"
+    message = "'with' on an async context manager: {what}; use 'async with'"
+    visits = (nodes.With,)
+
+    def check(self, node, ctx: Context):
+        if isinstance(node, nodes.AsyncWith) or not ctx.model.is_test_code(node):
+            return
+        ctx.model.fixture_values_given  # noqa: B018
+        for expression, _target in node.items:
+            kind = context_manager_kind(expression)
+            if kind is not None and kind[0] == "async":
+                yield self.finding(expression, what=kind[1])
+
+
+class AsyncWithOnSyncContextManager(Rule):
+    code = "ASYNC604"
+    name = "async-with-on-sync-context-manager"
+    message = "'async with' on a sync context manager: {what}; use 'with'"
+    visits = (nodes.AsyncWith,)
+
+    def check(self, node, ctx: Context):
+        if not ctx.model.is_test_code(node):
+            return
+        ctx.model.fixture_values_given  # noqa: B018
+        for expression, _target in node.items:
+            kind = context_manager_kind(expression)
+            if kind is not None and kind[0] == "sync":
+                yield self.finding(expression, what=kind[1])
+
+
+class SyncIterationOfAsyncIterable(Rule):
+    code = "ASYNC605"
+    name = "sync-iteration-of-async-iterable"
+    message = "sync iteration over an async iterable: {what}; use 'async for'"
+    visits = (nodes.For, nodes.Comprehension, nodes.Call)
+
+    def check(self, node, ctx: Context):
+        if isinstance(node, nodes.Call):
+            if qualified_name(node.func) not in SYNC_CONSUMERS or len(node.args) != 1:
+                return
+            iterable = node.args[0]
+        elif isinstance(node, nodes.AsyncFor) or getattr(node, "is_async", False):
+            return
+        else:
+            iterable = node.iter
+        if not ctx.model.is_test_code(node):
+            return
+        ctx.model.fixture_values_given  # noqa: B018
+        kind = iterable_kind(iterable)
+        if kind is not None and kind[0] == "async":
+            yield self.finding(iterable, what=kind[1])
+
+
+SYNC_CONSUMERS = frozenset(
+    {"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted", "builtins.dict",
+     "builtins.frozenset"}
+)
+
+
+class AsyncIterationOfSyncIterable(Rule):
+    code = "ASYNC606"
+    name = "async-iteration-of-sync-iterable"
+    message = "'async for' over a sync iterable: {what}; use 'for'"
+    visits = (nodes.AsyncFor, nodes.Comprehension)
+
+    def check(self, node, ctx: Context):
+        if isinstance(node, nodes.Comprehension) and not node.is_async:
+            return
+        if not ctx.model.is_test_code(node):
+            return
+        ctx.model.fixture_values_given  # noqa: B018
+        kind = iterable_kind(node.iter)
+        if kind is not None and kind[0] == "sync":
+            yield self.finding(node.iter, what=kind[1])
+
+
+RULES = (
+    CoroutineNeverAwaited,
+    CoroutineUsedAsValue,
+    AwaitOnNonAwaitable,
+    SyncWithOnAsyncContextManager,
+    AsyncWithOnSyncContextManager,
+    SyncIterationOfAsyncIterable,
+    AsyncIterationOfSyncIterable,
+)
