@@ -19,18 +19,8 @@ from dataclasses import dataclass
 from astroid import bases, nodes
 
 from ..inference import contained, infer_all, qualified_name
+from .decorators import decorator_name, unknown_decorators
 
-TRANSPARENT_DECORATORS = frozenset(
-    {
-        "builtins.staticmethod",
-        "builtins.classmethod",
-        "abc.abstractmethod",
-        "typing.override",
-        "typing_extensions.override",
-        "functools.wraps",
-    }
-)
-TRANSPARENT_DECORATOR_PREFIXES = ("unittest.mock.patch", "mock.patch", "pytest.mark.")
 ASYNC_MOCKS = frozenset({"unittest.mock.AsyncMock", "mock.mock.AsyncMock"})
 PARTIAL = frozenset({"functools.partial"})
 
@@ -104,15 +94,7 @@ def display_name(function: nodes.FunctionDef) -> str:
 
 
 def has_unknown_decorator(function: nodes.FunctionDef) -> bool:
-    if not function.decorators:
-        return False
-    for decorator in function.decorators.nodes:
-        target = decorator.func if isinstance(decorator, nodes.Call) else decorator
-        name = qualified_name(target) or ""
-        if name in TRANSPARENT_DECORATORS or name.startswith(TRANSPARENT_DECORATOR_PREFIXES):
-            continue
-        return True
-    return False
+    return bool(unknown_decorators(function))
 
 
 def _unwrap(value: nodes.NodeNG) -> nodes.NodeNG:
@@ -219,7 +201,8 @@ def certainly_not_awaitable(expression: nodes.NodeNG) -> str | None:
     if not isinstance(expression, nodes.Call):
         return None
     func = expression.func
-    if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Name) and func.expr.name in ("self", "cls"):
+    if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Name) \
+            and func.expr.name in ("self", "cls"):
         return None  # dynamic dispatch: a subclass may override with an async def
     values = infer_all(func)
     if not values:
@@ -283,11 +266,7 @@ def _complete_ancestry(cls: nodes.ClassDef) -> bool:
 
 
 def _decorator_names(function: nodes.FunctionDef) -> set[str]:
-    names = set()
-    for decorator in function.decorators.nodes if function.decorators else ():
-        target = decorator.func if isinstance(decorator, nodes.Call) else decorator
-        names.add(qualified_name(target) or "")
-    return names
+    return {decorator_name(d) for d in (function.decorators.nodes if function.decorators else ())}
 
 
 @contained(None)
@@ -442,4 +421,3 @@ def _class_iteration(cls: nodes.ClassDef) -> tuple[str, str] | None:
     if has_sync and not has_async:
         return "sync", f"{cls.name!r} defines __iter__ (or __getitem__) but not __aiter__"
     return None
-

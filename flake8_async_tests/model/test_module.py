@@ -11,21 +11,12 @@ from pathlib import Path
 
 from astroid import nodes
 
-from ..inference import give_fixture_values, qualified_name
+from ..inference import give_fixture_values
+from .decorators import decorator_name, unknown_decorators
 from ..project import ANYIO_OR_TRIO, Conftest, Project
 from .fixtures import Fixture, fixture_of, fixtures_in, requested_names
 from .marks import Mark, RUNNER_MARKS, decorator_marks, mark_from_expression, pytestmark_marks
 from .unittest_classes import TestCaseKind, classify
-
-#: Decorators that leave an async test a coroutine function pytest's runners still handle.
-TRANSPARENT_DECORATORS = (
-    "unittest.mock.patch",
-    "mock.patch",
-    "functools.wraps",
-    "pytest.mark.",
-    "unittest.skip",
-    "unittest.expectedFailure",
-)
 
 
 @dataclass
@@ -81,6 +72,7 @@ class TestModule:
         self.tests: list[TestFunction] = []
         self._tests_by_node: dict[nodes.FunctionDef, TestFunction] = {}
         self._fixtures_by_node: dict[nodes.FunctionDef, Fixture] = {}
+        self._fixture_values_given = False
         self._collect()
 
     # -- collection ------------------------------------------------------------------------
@@ -278,9 +270,13 @@ class TestModule:
 
     # -- what inference needs to know about fixtures ---------------------------------------
 
-    @cached_property
-    def fixture_values_given(self) -> bool:
-        """Install fixture values for the parameters of every test and fixture here (once)."""
+    def ensure_fixture_values(self) -> None:
+        """Let inference see fixture values for the parameters of every test and fixture here.
+
+        Done once, and only when a rule is about to infer: most files never need it."""
+        if self._fixture_values_given:
+            return
+        self._fixture_values_given = True
         requesters = [(test.node, self.marks_reaching(test)) for test in self.tests]
         requesters += [(fixture.node, fixture.marks) for fixture in self.all_fixtures]
         for function, marks in requesters:
@@ -290,7 +286,6 @@ class TestModule:
                 if fixture is not None and fixture.node is not function:
                     fixtures[name] = fixture.node
             give_fixture_values(function, fixtures)
-        return True
 
     def is_test_code(self, node: nodes.NodeNG) -> bool:
         """Test modules and conftest files are test code throughout; elsewhere only fixtures
@@ -337,19 +332,13 @@ class TestModule:
     def unknown_decorator(self, function: nodes.FunctionDef) -> str:
         """'custom' for a configured runner decorator; a description for any decorator whose
         effect we cannot see; '' when every decorator is a mark or known to be transparent."""
-        if not function.decorators:
-            return ""
         configured = self.project.settings.runner_decorators
-        for decorator in function.decorators.nodes:
-            target = decorator.func if isinstance(decorator, nodes.Call) else decorator
-            name = qualified_name(target) or ""
+        for decorator in unknown_decorators(function):
+            name = decorator_name(decorator)
             if name and (name in configured or any(name.endswith("." + c) for c in configured)):
                 return "custom"
-            if mark_from_expression(decorator, "function") is not None:
-                continue
-            if name.startswith(TRANSPARENT_DECORATORS):
-                continue
-            return f"decorator {decorator.as_string()!r}"
+            if mark_from_expression(decorator, "function") is None:  # a mark through an alias
+                return f"decorator {decorator.as_string()!r}"
         return ""
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from astroid import nodes
 
 from ..inference import base_classes, contained, qualified_name
+from .decorators import unknown_decorators
 
 TESTCASE = "unittest.case.TestCase"
 ISOLATED = "unittest.async_case.IsolatedAsyncioTestCase"
@@ -62,9 +63,6 @@ RUNNER_METHODS = frozenset(
     }
 )
 
-#: Class decorators that do not change how test methods are called.
-HARMLESS_DECORATORS = ("pytest.mark.", "unittest.mock.patch", "mock.patch", "unittest.skip",
-                       "unittest.case.skip", "unittest.expectedFailure")
 HARMLESS_METACLASSES = frozenset({"abc.ABCMeta", "builtins.type"})
 
 
@@ -142,12 +140,8 @@ def _runner_machinery(cls: nodes.ClassDef) -> str:
     for name in RUNNER_METHODS:
         if name in cls.locals:
             return f"{cls.name}.{name}"
-    if cls.decorators:
-        for decorator in cls.decorators.nodes:
-            target = decorator.func if isinstance(decorator, nodes.Call) else decorator
-            name = qualified_name(target) or ""
-            if not name.startswith(HARMLESS_DECORATORS):
-                return f"class decorator on {cls.name}"
+    if unknown_decorators(cls):
+        return f"class decorator on {cls.name}"
     if getattr(cls, "_metaclass", None) is not None:  # astroid keeps `metaclass=` out of keywords
         metaclass = cls.declared_metaclass()
         name = metaclass.qname() if isinstance(metaclass, nodes.ClassDef) else None

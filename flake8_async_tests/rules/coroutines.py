@@ -32,7 +32,7 @@ def _coroutine_call(node: nodes.NodeNG, ctx: Context):
     """The Callee when `node` is a call that creates a coroutine in test code, else None."""
     if not isinstance(node, nodes.Call) or not ctx.model.is_test_code(node):
         return None
-    ctx.model.fixture_values_given  # noqa: B018 - installs fixture values for inference, once
+    ctx.model.ensure_fixture_values()
     return coroutine_callee(node)
 
 
@@ -145,7 +145,7 @@ class CoroutineNeverAwaited(Rule):
         argument = sync_caller_argument(node, ctx)
         if argument is None:
             return
-        ctx.model.fixture_values_given  # noqa: B018 - installs fixture values for inference
+        ctx.model.ensure_fixture_values()
         callee = reference_to_coroutine_function(argument)
         if callee is not None:
             api = node.func.attrname if isinstance(node.func, nodes.Attribute) else \
@@ -283,7 +283,7 @@ class AwaitOnNonAwaitable(Rule):
     def check(self, node, ctx: Context):
         if not ctx.model.is_test_code(node):
             return
-        ctx.model.fixture_values_given  # noqa: B018 - installs fixture values for inference
+        ctx.model.ensure_fixture_values()
         what = certainly_not_awaitable(node.value) or _bare_mock_call(node.value)
         if what:
             fix = ("use AsyncMock()" if "Mock" in what else "drop the 'await' or make the callee async")
@@ -333,7 +333,7 @@ class SyncWithOnAsyncContextManager(Rule):
     def check(self, node, ctx: Context):
         if isinstance(node, nodes.AsyncWith) or not ctx.model.is_test_code(node):
             return
-        ctx.model.fixture_values_given  # noqa: B018
+        ctx.model.ensure_fixture_values()
         for expression, _target in node.items:
             kind = context_manager_kind(expression)
             if kind is not None and kind[0] == "async":
@@ -349,7 +349,7 @@ class AsyncWithOnSyncContextManager(Rule):
     def check(self, node, ctx: Context):
         if not ctx.model.is_test_code(node):
             return
-        ctx.model.fixture_values_given  # noqa: B018
+        ctx.model.ensure_fixture_values()
         for expression, _target in node.items:
             kind = context_manager_kind(expression)
             if kind is not None and kind[0] == "sync":
@@ -373,7 +373,7 @@ class SyncIterationOfAsyncIterable(Rule):
             iterable = node.iter
         if not ctx.model.is_test_code(node):
             return
-        ctx.model.fixture_values_given  # noqa: B018
+        ctx.model.ensure_fixture_values()
         kind = iterable_kind(iterable)
         if kind is not None and kind[0] == "async":
             yield self.finding(iterable, what=kind[1])
@@ -396,7 +396,7 @@ class AsyncIterationOfSyncIterable(Rule):
             return
         if not ctx.model.is_test_code(node):
             return
-        ctx.model.fixture_values_given  # noqa: B018
+        ctx.model.ensure_fixture_values()
         kind = iterable_kind(node.iter)
         if kind is not None and kind[0] == "sync":
             yield self.finding(node.iter, what=kind[1])
