@@ -49,6 +49,8 @@ def value_use(node: nodes.NodeNG) -> str | None:
     if isinstance(parent, nodes.BoolOp):
         return "is used in 'and'/'or' (a coroutine object is always true)"
     if isinstance(parent, nodes.Compare):
+        if all(operator in ("is", "is not") for operator, _ in parent.ops):
+            return None  # identity: the test means the coroutine object itself
         return "is compared"
     if isinstance(parent, nodes.Subscript) and parent.value is node:
         return "is subscripted"
@@ -155,6 +157,31 @@ class CoroutineNeverAwaited(Rule):
                 fix=f"{node.func.as_string()}() calls it without awaiting; "
                     + SYNC_CALLER_FIXES.get(api, "call it from async code and await it"),
             )
+
+
+#: Context managers that expect the block to raise: a TypeError there is the test's point.
+EXPECTED_ERROR_CONTEXTS = frozenset({"pytest.raises"})
+EXPECTED_ERROR_METHODS = frozenset({"assertRaises", "assertRaisesRegex"})
+
+
+def inside_expected_error(node: nodes.NodeNG) -> bool:
+    """Is `node` in the body of `with pytest.raises(...)` / `with self.assertRaises(...)`?
+
+    Tests of a library's own error paths misuse it on purpose there (trio's test that `with
+    open_nursery()` raises). Not for ASYNC600: a dropped coroutine makes pytest.raises fail with a
+    misleading 'DID NOT RAISE', which is the mistake."""
+    child, parent = node, node.parent
+    while parent is not None and not isinstance(parent, (nodes.FunctionDef, nodes.Module)):
+        if isinstance(parent, nodes.With) and child in parent.body:
+            for expression, _target in parent.items:
+                if isinstance(expression, nodes.Call):
+                    if qualified_name(expression.func) in EXPECTED_ERROR_CONTEXTS:
+                        return True
+                    func = expression.func
+                    if isinstance(func, nodes.Attribute) and func.attrname in EXPECTED_ERROR_METHODS:
+                        return True
+        child, parent = parent, parent.parent
+    return False
 
 
 def _call_text(call: nodes.Call) -> str:
@@ -281,7 +308,7 @@ class AwaitOnNonAwaitable(Rule):
     visits = (nodes.Await,)
 
     def check(self, node, ctx: Context):
-        if not ctx.model.is_test_code(node):
+        if not ctx.model.is_test_code(node) or inside_expected_error(node):
             return
         ctx.model.ensure_fixture_values()
         what = certainly_not_awaitable(node.value) or _bare_mock_call(node.value)
@@ -331,7 +358,8 @@ class SyncWithOnAsyncContextManager(Rule):
     visits = (nodes.With,)
 
     def check(self, node, ctx: Context):
-        if isinstance(node, nodes.AsyncWith) or not ctx.model.is_test_code(node):
+        if isinstance(node, nodes.AsyncWith) or not ctx.model.is_test_code(node) \
+                or inside_expected_error(node):
             return
         ctx.model.ensure_fixture_values()
         for expression, _target in node.items:
@@ -347,7 +375,7 @@ class AsyncWithOnSyncContextManager(Rule):
     visits = (nodes.AsyncWith,)
 
     def check(self, node, ctx: Context):
-        if not ctx.model.is_test_code(node):
+        if not ctx.model.is_test_code(node) or inside_expected_error(node):
             return
         ctx.model.ensure_fixture_values()
         for expression, _target in node.items:
@@ -371,7 +399,7 @@ class SyncIterationOfAsyncIterable(Rule):
             return
         else:
             iterable = node.iter
-        if not ctx.model.is_test_code(node):
+        if not ctx.model.is_test_code(node) or inside_expected_error(node):
             return
         ctx.model.ensure_fixture_values()
         kind = iterable_kind(iterable)
@@ -394,7 +422,7 @@ class AsyncIterationOfSyncIterable(Rule):
     def check(self, node, ctx: Context):
         if isinstance(node, nodes.Comprehension) and not node.is_async:
             return
-        if not ctx.model.is_test_code(node):
+        if not ctx.model.is_test_code(node) or inside_expected_error(node):
             return
         ctx.model.ensure_fixture_values()
         kind = iterable_kind(node.iter)

@@ -2,6 +2,8 @@ import asyncio
 import threading
 import unittest
 
+import pytest
+
 from app.client import Pages, UserClient, get_user, numbers
 
 
@@ -76,3 +78,37 @@ def test_return_in_nested_function_hands_it_on(client):
 class TestCaseWithHelperTarget(unittest.TestCase):
     def test_thread(self):
         threading.Thread(target=get_user).start()  # error: ASYNC600
+
+
+async def test_identity_comparison_means_the_object():
+    """Like anyio's test_coro_attr: `is` compares the coroutine object on purpose."""
+    local = UserClient()
+    coroutine = local.fetch(1)
+    handle = asyncio.ensure_future(coroutine)
+    assert handle is not coroutine
+    await handle
+
+
+async def test_misuse_inside_pytest_raises_is_deliberate():
+    """Like trio's test that `with open_nursery()` raises: the error is the test's point."""
+    lock = asyncio.Lock()
+    with pytest.raises((TypeError, AttributeError)):
+        with lock:
+            pass
+    with pytest.raises(TypeError):
+        await UserClient().format_user({"id": 1})
+
+
+class TestDeliberateMisuse(unittest.TestCase):
+    def test_async_for_over_a_list_raises(self):
+        async def run():
+            with self.assertRaises(TypeError):
+                async for _item in [1, 2]:
+                    pass
+
+        asyncio.run(run())
+
+
+async def test_dropped_coroutine_inside_raises_still_reported(client):
+    with pytest.raises(KeyError):
+        client.fetch(1)  # error: ASYNC600
