@@ -97,7 +97,7 @@ def has_unknown_decorator(function: nodes.FunctionDef) -> bool:
     return bool(unknown_decorators(function))
 
 
-def _unwrap(value: nodes.NodeNG) -> nodes.NodeNG:
+def unwrap(value: nodes.NodeNG) -> nodes.NodeNG:
     """A method through an instance or a class -> its function definition (a BoundMethod
     proxies an UnboundMethod, which proxies the function)."""
     while isinstance(value, (bases.BoundMethod, bases.UnboundMethod)):
@@ -107,7 +107,7 @@ def _unwrap(value: nodes.NodeNG) -> nodes.NodeNG:
 
 def coroutine_function(value: nodes.NodeNG) -> Callee | None:
     """An inferred value that certainly is a coroutine function (or an AsyncMock)."""
-    function = _unwrap(value)
+    function = unwrap(value)
     if isinstance(function, nodes.AsyncFunctionDef):
         if function.is_generator() or has_unknown_decorator(function):
             return None
@@ -162,7 +162,7 @@ def _certainly_plain(expression: nodes.NodeNG | None) -> str | None:
     return None
 
 
-def _only_raises_or_empty(function: nodes.FunctionDef) -> bool:
+def only_raises_or_empty(function: nodes.FunctionDef) -> bool:
     """An abstract-looking body: a subclass may override it with an `async def`."""
     for statement in function.body:
         if isinstance(statement, (nodes.Raise, nodes.Pass)):
@@ -175,7 +175,7 @@ def _only_raises_or_empty(function: nodes.FunctionDef) -> bool:
 
 def _sync_function_result(function: nodes.FunctionDef) -> str | None:
     """What a sync function returns, when it is certainly not awaitable."""
-    if has_unknown_decorator(function) or _only_raises_or_empty(function):
+    if has_unknown_decorator(function) or only_raises_or_empty(function):
         return None
     if function.is_generator():
         return "a generator"
@@ -209,7 +209,7 @@ def certainly_not_awaitable(expression: nodes.NodeNG) -> str | None:
         return None
     described = set()
     for value in values:
-        function = _unwrap(value)
+        function = unwrap(value)
         if isinstance(function, nodes.AsyncFunctionDef) or not isinstance(function, nodes.FunctionDef):
             return None
         if isinstance(function, nodes.Lambda) and not isinstance(function, nodes.FunctionDef):
@@ -238,17 +238,17 @@ def _class_protocols(cls: nodes.ClassDef) -> tuple[bool, bool] | None:
         if aenter is None and "__aenter__" in klass.locals:
             aenter = klass.locals["__aenter__"][0]
     usable_enter = enter is not None and not (
-        isinstance(enter, nodes.FunctionDef) and _body_only_raises(enter)
+        isinstance(enter, nodes.FunctionDef) and body_only_raises(enter)
     )
     return usable_enter, aenter is not None
 
 
-def _body_only_raises(function: nodes.FunctionDef) -> bool:
+def body_only_raises(function: nodes.FunctionDef) -> bool:
     body = [s for s in function.body if not (isinstance(s, nodes.Expr) and isinstance(s.value, nodes.Const))]
     return bool(body) and all(isinstance(s, nodes.Raise) for s in body)
 
 
-def _complete_ancestry(cls: nodes.ClassDef) -> bool:
+def complete_ancestry(cls: nodes.ClassDef) -> bool:
     from ..inference import base_classes
 
     seen = set()
@@ -280,7 +280,7 @@ def context_manager_kind(expression: nodes.NodeNG) -> tuple[str, str] | None:
         if name:
             callee_names.add(name)
         for value in infer_all(expression.func) or ():
-            value = _unwrap(value)
+            value = unwrap(value)
             if isinstance(value, nodes.FunctionDef):
                 callee_names.add(value.qname())
                 decorators = _decorator_names(value)
@@ -297,7 +297,7 @@ def context_manager_kind(expression: nodes.NodeNG) -> tuple[str, str] | None:
             return "sync", f"{_short(name)} only supports 'with'"
     if isinstance(expression, nodes.Call):
         inferred = infer_all(expression.func)
-        if not inferred or not all(isinstance(_unwrap(v), nodes.ClassDef) for v in inferred):
+        if not inferred or not all(isinstance(unwrap(v), nodes.ClassDef) for v in inferred):
             return None  # a factory function: its result is astroid's guess
     values = infer_all(expression) or []
     verdicts = set()
@@ -313,7 +313,7 @@ def context_manager_kind(expression: nodes.NodeNG) -> tuple[str, str] | None:
         if cls.qname() in SYNC_ONLY_CONTEXT_MANAGERS:
             verdicts.add(("sync", f"{_short(cls.qname())} only supports 'with'"))
             continue
-        if not _complete_ancestry(cls):
+        if not complete_ancestry(cls):
             return None
         protocols = _class_protocols(cls)
         if protocols is None:
@@ -358,7 +358,7 @@ def iterable_kind(expression: nodes.NodeNG) -> tuple[str, str] | None:
             return None
         verdicts = set()
         for value in values:
-            function = _unwrap(value)
+            function = unwrap(value)
             if isinstance(function, nodes.FunctionDef) and not has_unknown_decorator(function):
                 if isinstance(function, nodes.AsyncFunctionDef) and function.is_generator():
                     verdicts.add(("async", f"{display_name(function)!r} is an async generator function"))
@@ -405,7 +405,7 @@ def _iterable_value_kind(expression: nodes.NodeNG) -> tuple[str, str] | None:
 
 
 def _class_iteration(cls: nodes.ClassDef) -> tuple[str, str] | None:
-    if not _complete_ancestry(cls):
+    if not complete_ancestry(cls):
         return None
     try:
         mro = cls.mro()

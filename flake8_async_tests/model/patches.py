@@ -28,8 +28,24 @@ from typing import Callable, Iterable
 import astroid
 from astroid import bases, nodes
 
-from ..inference import contained, import_module, infer_all, qualified_name, safe_infer
-from .callables import Callee, _unwrap, coroutine_callee, display_name, has_unknown_decorator
+from ..inference import (
+    contained,
+    import_module,
+    infer_all,
+    qualified_name,
+    safe_infer,
+    safe_infer_name,
+)
+from .callables import (
+    Callee,
+    body_only_raises,
+    complete_ancestry,
+    coroutine_callee,
+    display_name,
+    has_unknown_decorator,
+    only_raises_or_empty,
+    unwrap,
+)
 
 MOCK_MODULE_PREFIXES = ("unittest.mock.", "mock.mock.", "mock.")
 #: The names pytest-mock gives its fixture, by scope.
@@ -85,10 +101,10 @@ def is_monkeypatch(expression: nodes.NodeNG) -> bool:
         return False
     if expression.name == "monkeypatch":
         return True
-    binding = _single_binding(expression)
+    binding = single_binding(expression)
     if binding is None:
         return False
-    value = _bound_value(binding)
+    value = bound_value(binding)
     if isinstance(value, nodes.Call):
         name = qualified_name(value.func) or ""
         return name.endswith(("MonkeyPatch.context", "MonkeyPatch"))
@@ -154,7 +170,7 @@ def member_values(owners: list[nodes.NodeNG], name: str) -> list[nodes.NodeNG] |
 
 def _member(owner: nodes.NodeNG, name: str) -> list[nodes.NodeNG] | None:
     if isinstance(owner, nodes.Module):
-        return _values(owner.igetattr(name))
+        return module_member(owner, name)
     if isinstance(owner, nodes.ClassDef):
         return class_member(owner, name)
     if isinstance(owner, bases.Instance) and not isinstance(owner, (bases.BoundMethod, bases.Generator)):
@@ -164,9 +180,60 @@ def _member(owner: nodes.NodeNG, name: str) -> list[nodes.NodeNG] | None:
         if _is_mock_class(cls):
             return None
         for klass in _mro(cls) or ():
-            if name in klass.instance_attrs:
-                return None  # an instance attribute shadows the class member
+            if any(_own(klass, binding) for binding in klass.instance_attrs.get(name, ())):
+                return None  # an instance attribute set by the class shadows the class member
         return class_member(cls, name)
+    return None
+
+
+def _own(owner: nodes.NodeNG, binding: nodes.NodeNG) -> bool:
+    """A binding written in `owner`'s own module: astroid also records `obj.name = value`
+    written anywhere (a test replacing a method) in the class's or module's locals."""
+    if isinstance(binding, nodes.AssignAttr):
+        return binding.root() is owner.root() and (
+            not isinstance(owner, nodes.ClassDef) or binding.frame().parent is owner)
+    return True
+
+
+@contained(None)
+def module_member(module: nodes.Module, name: str, _depth: int = 0) -> list[nodes.NodeNG] | None:
+    """What `module.name` is: its own definitions and imports (or a submodule)."""
+    if _depth > MAX_DEPTH:
+        return None
+    bindings = [b for b in module.locals.get(name, ()) if not isinstance(b, nodes.AssignAttr)]
+    if not bindings:
+        if name in module.locals:
+            return None
+        submodule = import_module(f"{module.name}.{name}") if module.package else None
+        return [submodule] if submodule is not None else None
+    values: list[nodes.NodeNG] = []
+    for binding in bindings:
+        if isinstance(binding, (nodes.FunctionDef, nodes.ClassDef)):
+            values.append(binding)
+        elif isinstance(binding, nodes.ImportFrom):
+            imported = _imported(binding, name, _depth)
+            if not imported:
+                return None
+            values.extend(imported)
+        elif isinstance(binding, nodes.Import):
+            value = safe_infer_name(binding, name)
+            if value is None:
+                return None
+            values.append(value)
+        else:
+            inferred = infer_all(binding)
+            if not inferred:
+                return None
+            values.extend(inferred)
+    return values or None
+
+
+def _imported(binding: nodes.ImportFrom, name: str, depth: int) -> list[nodes.NodeNG] | None:
+    """What `from x import original as name` binds `name` to."""
+    for original, alias in binding.names:
+        if (alias or original) == name and original != "*":
+            module = binding.do_import_module(binding.modname)
+            return module_member(module, original, depth + 1)
     return None
 
 
@@ -187,7 +254,10 @@ def class_member(cls: nodes.ClassDef, name: str) -> list[nodes.NodeNG] | None:
         if name not in klass.locals:
             continue
         values: list[nodes.NodeNG] = []
-        for binding in klass.locals[name]:
+        bindings = [b for b in klass.locals[name] if not isinstance(b, nodes.AssignAttr)]
+        if not bindings:
+            return None
+        for binding in bindings:
             if isinstance(binding, (nodes.FunctionDef, nodes.ClassDef)):
                 values.append(binding)
             else:
@@ -235,7 +305,7 @@ def classify_target(values: list[nodes.NodeNG] | None, name: str) -> Target | No
     kinds = set()
     function = None
     for value in values:
-        function = _unwrap(value)
+        function = unwrap(value)
         if not isinstance(function, nodes.FunctionDef) or has_unknown_decorator(function):
             return None
         if isinstance(function, nodes.AsyncFunctionDef):
@@ -243,7 +313,7 @@ def classify_target(values: list[nodes.NodeNG] | None, name: str) -> Target | No
                 return None
             kinds.add("async")
         else:
-            if _only_raises_or_empty(function) or returns_awaitable(function) is not False:
+            if only_raises_or_empty(function) or returns_awaitable(function) is not False:
                 return None
             kinds.add("sync")
     if len(kinds) != 1 or function is None:
@@ -251,23 +321,6 @@ def classify_target(values: list[nodes.NodeNG] | None, name: str) -> Target | No
     kind = kinds.pop()
     return Target(kind, Callee(name or display_name(function), function,
                                kind="coroutine function" if kind == "async" else "sync function"))
-
-
-def _only_raises_or_empty(function: nodes.FunctionDef) -> bool:
-    """A stub: a subclass (or the real implementation) may be async."""
-    for statement in function.body:
-        if isinstance(statement, (nodes.Raise, nodes.Pass)):
-            continue
-        if isinstance(statement, nodes.Expr) and isinstance(statement.value, nodes.Const):
-            continue
-        return False
-    return True
-
-
-def _body_only_raises(function: nodes.FunctionDef) -> bool:
-    body = [s for s in function.body
-            if not (isinstance(s, nodes.Expr) and isinstance(s.value, nodes.Const))]
-    return bool(body) and all(isinstance(s, nodes.Raise) for s in body)
 
 
 @contained(None)
@@ -322,7 +375,7 @@ def awaitability(expression: nodes.NodeNG | None) -> str | None:
         if not callees:
             return None
         for callee in callees:
-            function = _unwrap(callee)
+            function = unwrap(callee)
             if isinstance(function, nodes.ClassDef):
                 continue  # an instance: judged below from its class
             if not isinstance(function, nodes.FunctionDef) or isinstance(function, nodes.AsyncFunctionDef):
@@ -353,7 +406,7 @@ def _value_awaitability(value: nodes.NodeNG) -> str | None:
         if _is_mock_class(cls):
             return None  # a mock: its configuration decides
         mro = _mro(cls)
-        if mro is None or not _complete_ancestry(cls):
+        if mro is None or not complete_ancestry(cls):
             return None
         if any("__await__" in klass.locals for klass in mro):
             return "awaitable"
@@ -361,12 +414,6 @@ def _value_awaitability(value: nodes.NodeNG) -> str | None:
             return None
         return "plain"
     return None
-
-
-def _complete_ancestry(cls: nodes.ClassDef) -> bool:
-    from .callables import _complete_ancestry as complete
-
-    return complete(cls)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -537,14 +584,14 @@ def classify_substitute(expression: nodes.NodeNG, _depth: int = 0) -> Substitute
             return None
         return None
     if isinstance(expression, nodes.Name):
-        binding = _single_binding(expression)
+        binding = single_binding(expression)
         if binding is not None and isinstance(binding.parent, nodes.Assign):
             value = binding.parent.value
             if isinstance(value, nodes.Call) and mock_api(value.func) in SYNC_MOCKS | {"AsyncMock"}:
                 found = classify_substitute(value, _depth + 1)
                 if found is not None and found.kind == "sync":
                     scope = expression.scope()
-                    if _configured_in(scope, expression.name):
+                    if configured_in(scope, expression.name):
                         return None
                 return found
     if isinstance(expression, (nodes.Name, nodes.Attribute)):
@@ -553,7 +600,7 @@ def classify_substitute(expression: nodes.NodeNG, _depth: int = 0) -> Substitute
             return None
         kinds = set()
         for value in values:
-            function = _unwrap(value)
+            function = unwrap(value)
             if not isinstance(function, nodes.FunctionDef):
                 return None
             found = _function_substitute(function, "")
@@ -563,7 +610,7 @@ def classify_substitute(expression: nodes.NodeNG, _depth: int = 0) -> Substitute
         if len(kinds) != 1:
             return None
         kind = kinds.pop()
-        name = display_name(_unwrap(values[0]))
+        name = display_name(unwrap(values[0]))
         described = {"async": f"the async function {name!r}",
                      "sync": f"the sync function {name!r}"}.get(kind, name)
         return Substitute(kind, described)
@@ -579,7 +626,7 @@ def _function_substitute(function: nodes.FunctionDef, described: str) -> Substit
     if isinstance(function, nodes.FunctionDef):
         if has_unknown_decorator(function):
             return None
-        if _body_only_raises(function):
+        if body_only_raises(function):
             return Substitute("raises", described)
     answer = returns_awaitable(function)
     if answer is False:
@@ -644,7 +691,7 @@ def _is_exception(cls: nodes.ClassDef) -> bool:
         return False
 
 
-def _configured_in(scope: nodes.NodeNG, name: str) -> bool:
+def configured_in(scope: nodes.NodeNG, name: str) -> bool:
     """Is `name.<anything> = ...` (return_value, side_effect, a child) set in `scope`?"""
     for attribute in scope.nodes_of_class(nodes.AssignAttr):
         if _root_name(attribute.expr) == name:
@@ -756,8 +803,8 @@ def _patcher_expression(expression: nodes.NodeNG, depth: int) -> nodes.Call | No
     if depth > MAX_DEPTH:
         return None
     if isinstance(expression, nodes.Name):
-        binding = _single_binding(expression)
-        value = _bound_value(binding) if binding is not None else None
+        binding = single_binding(expression)
+        value = bound_value(binding) if binding is not None else None
         return _patcher_expression(value, depth + 1) if value is not None else None
     if isinstance(expression, nodes.Attribute) and _is_self(expression.expr):
         values = _self_attribute_values(expression)
@@ -809,7 +856,7 @@ def created_mock(call: nodes.Call, fixtures, depth: int) -> MockValue | None:
 
 
 def _mock_from_name(name: nodes.Name, fixtures, depth) -> MockValue | None:
-    binding = _single_binding(name)
+    binding = single_binding(name)
     if binding is None:
         return None
     parent = binding.parent
@@ -832,7 +879,7 @@ def _mock_from_name(name: nodes.Name, fixtures, depth) -> MockValue | None:
                     return created_mock(item, fixtures, depth + 1)
                 return None
         return None
-    value = _bound_value(binding)
+    value = bound_value(binding)
     return _mock_value(value, fixtures, depth + 1) if value is not None else None
 
 
@@ -919,7 +966,7 @@ def _self_attribute_values(attribute: nodes.Attribute) -> list[nodes.NodeNG] | N
     return values or None
 
 
-def _single_binding(name: nodes.Name) -> nodes.AssignName | None:
+def single_binding(name: nodes.Name) -> nodes.AssignName | None:
     try:
         _scope, bindings = name.lookup(name.name)
     except Exception:  # astroid lookup failures
@@ -929,7 +976,7 @@ def _single_binding(name: nodes.Name) -> nodes.AssignName | None:
     return bindings[0]
 
 
-def _bound_value(binding: nodes.AssignName) -> nodes.NodeNG | None:
+def bound_value(binding: nodes.AssignName) -> nodes.NodeNG | None:
     parent = binding.parent
     if isinstance(parent, nodes.Assign) and any(t is binding for t in parent.targets):
         return parent.value

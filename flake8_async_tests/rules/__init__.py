@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from . import configuration, coroutines, fixtures, runners
+from . import configuration, coroutines, fixtures, mocks, runners
 from .base import Rule
 
 CATALOGUE: tuple[type[Rule], ...] = tuple(
     sorted(
-        runners.RULES + fixtures.RULES + coroutines.RULES + configuration.RULES,
+        runners.RULES + fixtures.RULES + coroutines.RULES + mocks.RULES + configuration.RULES,
         key=lambda rule: rule.code,
     )
 )

@@ -1,0 +1,73 @@
+"""ASYNC653: a bare Mock/MagicMock handed to code that awaits it."""
+
+import unittest
+from unittest import mock
+from unittest.mock import AsyncMock, MagicMock, Mock
+
+from app import service
+from app.api import UserClient
+from app.service import Service, fetch_user
+
+
+async def test_positional_argument():
+    await fetch_user(MagicMock(), 1)  # error: ASYNC653
+
+
+async def test_keyword_argument_through_module():
+    await service.fetch_user(client=mock.Mock(), user_id=1)  # error: ASYNC653
+
+
+async def test_local_bound_to_a_bare_mock():
+    client = MagicMock()
+    await fetch_user(client, 1)  # error: ASYNC653
+
+
+async def test_the_parameter_itself_is_awaited():
+    await service.fetch_many(Mock(), [1, 2])  # error: ASYNC653
+
+
+async def test_async_with_on_a_plain_mock():
+    await service.use_session(Mock())  # error: ASYNC653
+
+
+async def test_constructor_stores_it_and_a_method_awaits_it():
+    runner = Service(MagicMock(), cache=MagicMock())  # error: ASYNC653
+    await runner.run(1)
+
+
+class TestService(unittest.IsolatedAsyncioTestCase):
+    async def test_run(self):
+        self.service = Service(client=Mock(), cache=Mock())  # error: ASYNC653
+        await self.service.run(1)
+
+
+# -- the correct idioms: silent -----------------------------------------------------------
+
+
+async def test_async_and_spec_mocks():
+    await fetch_user(AsyncMock(), 1)
+    await fetch_user(Mock(spec=UserClient), 1)
+    await fetch_user(MagicMock(spec_set=UserClient), 1)
+    Service(AsyncMock(), cache=MagicMock())
+
+
+async def test_configured_mocks():
+    client = MagicMock()
+    client.fetch = AsyncMock(return_value={"id": 1})
+    await fetch_user(client, 1)
+    await fetch_user(MagicMock(fetch=AsyncMock()), 1)
+
+
+async def test_configured_after_construction():
+    runner = Service(MagicMock(), cache=MagicMock())
+    runner.client.fetch = AsyncMock()
+    await runner.run(1)
+
+
+async def test_magic_mock_supports_async_with():
+    await service.use_session(MagicMock())
+
+
+async def test_parameters_that_are_not_awaited():
+    await service.checked(MagicMock())
+    Service(AsyncMock(), cache=MagicMock())

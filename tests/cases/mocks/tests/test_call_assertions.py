@@ -1,0 +1,117 @@
+"""ASYNC652: a call assertion on an AsyncMock passes even if the code under test never awaited it."""
+
+import unittest
+from unittest import mock
+from unittest.mock import AsyncMock, MagicMock, Mock, create_autospec, patch
+
+from app import service
+from app.api import UserClient
+
+
+async def test_constructed_async_mock():
+    client = AsyncMock()
+    await service.fetch_user(client, 1)
+    client.fetch.assert_called_once_with(1)  # error: ASYNC652
+
+
+async def test_patch_of_async_target_as_context_manager():
+    with patch("app.service.get_user") as get_user:
+        await service.load_profile(1)
+    get_user.assert_called_once()  # error: ASYNC652
+
+
+@patch("app.service.get_user")
+async def test_patch_decorator_injects_async_mock(get_user):
+    await service.load_profile(1)
+    get_user.assert_called_with(1)  # error: ASYNC652
+    assert get_user.called  # error: ASYNC652
+    assert get_user.call_count == 1  # error: ASYNC652
+
+
+async def test_mocker_patch_returns_async_mock(mocker):
+    get_user = mocker.patch("app.service.get_user", return_value={"id": 1})
+    await service.load_profile(1)
+    get_user.assert_any_call(1)  # error: ASYNC652
+
+
+async def test_started_patcher():
+    patcher = mock.patch.object(service, "get_user")
+    get_user = patcher.start()
+    await service.load_profile(1)
+    patcher.stop()
+    get_user.assert_has_calls([mock.call(1)])  # error: ASYNC652
+
+
+async def test_spec_child(client):
+    fake = Mock(spec=UserClient)
+    await service.fetch_user(fake, 1)
+    fake.fetch.assert_called_once()  # error: ASYNC652
+    autospecced = create_autospec(UserClient, instance=True)
+    await service.fetch_user(autospecced, 1)
+    autospecced.fetch.assert_called_once_with(1)  # error: ASYNC652
+
+
+async def test_async_mock_from_a_fixture(fake_client, patched_get_user):
+    await service.fetch_user(fake_client, 1)
+    fake_client.fetch.assert_called_once_with(1)  # error: ASYNC652
+    await service.load_profile(1)
+    patched_get_user.assert_called_once()  # error: ASYNC652
+
+
+class TestService(unittest.IsolatedAsyncioTestCase):
+    def setUp(self):
+        self.client = AsyncMock(spec=UserClient)
+
+    async def test_run(self):
+        await service.Service(self.client, MagicMock()).run(1)
+        self.client.fetch.assert_called_once_with(1)  # error: ASYNC652
+        self.assertTrue(self.client.fetch.called)  # error: ASYNC652
+        self.assertEqual(self.client.fetch.call_count, 1)  # error: ASYNC652
+
+
+# -- the correct idioms: silent -----------------------------------------------------------
+
+
+async def test_await_assertions():
+    client = AsyncMock()
+    await service.fetch_user(client, 1)
+    client.fetch.assert_awaited_once_with(1)
+
+
+async def test_call_assertion_beside_an_await_assertion():
+    with patch("app.service.get_user") as get_user:
+        await service.load_profile(1)
+    get_user.assert_called_once_with(1)
+    get_user.assert_awaited_once()
+
+
+async def test_negative_checks_cannot_hide_a_missing_await():
+    client = AsyncMock()
+    client.fetch.assert_not_called()
+    assert not client.fetch.called
+    assert client.fetch.call_count == 0
+    unittest.TestCase().assertFalse(client.fetch.called)
+
+
+async def test_the_test_awaits_the_mock_itself():
+    callback = AsyncMock()
+    await callback(1)
+    callback.assert_called_once_with(1)
+
+
+async def test_sync_mocks_and_sync_children(mocker):
+    formatter = MagicMock()
+    formatter("user")
+    formatter.assert_called_once()
+    fake = Mock(spec=UserClient)
+    fake.cache_key(1)
+    fake.cache_key.assert_called_once_with(1)
+    format_user = mocker.patch("app.api.format_user")
+    format_user.assert_not_called()
+    with patch("app.api.format_user") as format_user:
+        format_user.assert_called_once()
+
+
+async def test_patch_of_unknown_target():
+    with patch("app.service.does_not_exist", create=True) as missing:
+        missing.assert_called_once()
