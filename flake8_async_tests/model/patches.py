@@ -38,7 +38,6 @@ from ..inference import (
 )
 from .callables import (
     Callee,
-    body_only_raises,
     complete_ancestry,
     coroutine_callee,
     display_name,
@@ -617,17 +616,46 @@ def classify_substitute(expression: nodes.NodeNG, _depth: int = 0) -> Substitute
     return None
 
 
+#: Calls that never return: a substitute ending in one raises before anything is awaited.
+NO_RETURN_CALLS = frozenset(
+    {"pytest.fail", "pytest.skip", "pytest.xfail", "pytest.exit", "sys.exit", "os._exit",
+     "builtins.exit", "builtins.quit"}
+)
+
+
+def never_returns(function: nodes.FunctionDef | nodes.Lambda) -> bool:
+    """A def or lambda whose every call raises: no `return`, and its body ends in `raise`,
+    `pytest.fail()` or `self.fail()` (a substitute that fails the test if the code calls it)."""
+    if not isinstance(function, nodes.FunctionDef):
+        return _is_no_return_call(function.body)
+    if not function.body or function.is_generator():
+        return False
+    if any(r.scope() is function for r in function.nodes_of_class(nodes.Return)):
+        return False
+    last = function.body[-1]
+    return isinstance(last, nodes.Raise) or (
+        isinstance(last, nodes.Expr) and _is_no_return_call(last.value))
+
+
+def _is_no_return_call(expression: nodes.NodeNG) -> bool:
+    if not isinstance(expression, nodes.Call):
+        return False
+    func = expression.func
+    if isinstance(func, nodes.Attribute) and func.attrname == "fail" and _is_self(func.expr):
+        return True
+    return qualified_name(func) in NO_RETURN_CALLS
+
+
 def _function_substitute(function: nodes.FunctionDef, described: str) -> Substitute | None:
     """A def or lambda standing in for the target."""
     if isinstance(function, nodes.AsyncFunctionDef):
         if function.is_generator() or has_unknown_decorator(function):
             return None
         return Substitute("async", described or display_name(function))
-    if isinstance(function, nodes.FunctionDef):
-        if has_unknown_decorator(function):
-            return None
-        if body_only_raises(function):
-            return Substitute("raises", described)
+    if isinstance(function, nodes.FunctionDef) and has_unknown_decorator(function):
+        return None
+    if never_returns(function):
+        return Substitute("raises", described)
     answer = returns_awaitable(function)
     if answer is False:
         if isinstance(function, nodes.Lambda) and not isinstance(function, nodes.FunctionDef):

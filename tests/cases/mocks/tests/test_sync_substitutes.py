@@ -6,6 +6,8 @@ import unittest.mock
 from unittest import mock
 from unittest.mock import AsyncMock, MagicMock, Mock, create_autospec, patch
 
+import pytest
+
 from app import api, service
 from app.api import UserClient
 
@@ -135,6 +137,38 @@ async def test_substitutes_that_raise(monkeypatch):
         raise RuntimeError("down")
 
     monkeypatch.setattr(api, "get_user", boom)
+
+
+async def test_substitutes_that_fail_the_test_if_called(monkeypatch):
+    def must_not_be_called(*args, **kwargs):
+        """The code under test must not get here."""
+        pytest.fail("get_user should not be called")
+
+    def counted(user_id, calls=[]):
+        calls.append(user_id)
+        raise AssertionError("unexpected call")
+
+    monkeypatch.setattr(api, "get_user", must_not_be_called)
+    monkeypatch.setattr(api, "get_user", counted)
+    monkeypatch.setattr(api, "get_user", lambda user_id: pytest.fail("no"))
+
+
+class TestFailingSubstitute(unittest.TestCase):
+    def test_it(self):
+        def forbidden(user_id):
+            self.fail("get_user should not be called")
+
+        with patch.object(api, "get_user", forbidden):
+            pass
+
+
+async def test_substitute_that_only_sometimes_raises(monkeypatch):
+    def fake_get_user(user_id):
+        if user_id < 0:
+            raise ValueError(user_id)
+        return {"id": user_id}
+
+    monkeypatch.setattr(api, "get_user", fake_get_user)  # error: ASYNC650
 
 
 async def test_substitutes_whose_result_is_awaitable(monkeypatch):
