@@ -18,6 +18,7 @@ from astroid import nodes
 
 from . import inference
 from .config import AsyncSetup, PytestConfig, Settings, async_setup, locate_config
+from .model.async_names import AsyncNames
 from .model.fixtures import Fixture, fixtures_in
 from .model.marks import Mark, RUNNER_MARKS, pytestmark_marks
 
@@ -96,6 +97,7 @@ class Project:
         self._python_classes = config.as_list("python_classes") or ["Test"]
         self._addopts_plugins: list[Conftest] | None = None
         self._trees: dict[Path, bool] = {}
+        self._async_names: AsyncNames | None = None
 
     # -- construction ---------------------------------------------------------------------
 
@@ -141,6 +143,13 @@ class Project:
             if text not in result and entry.is_dir():
                 result.append(text)
         return result
+
+    @property
+    def async_names(self) -> AsyncNames:
+        """The names of the coroutine functions the project can reach (read on first use)."""
+        if self._async_names is None:
+            self._async_names = AsyncNames(self.rootdir)
+        return self._async_names
 
     # -- conftest files and fixtures --------------------------------------------------------
 

@@ -121,9 +121,29 @@ def coroutine_function(value: nodes.NodeNG) -> Callee | None:
 def coroutine_callee(call: nodes.Call) -> Callee | None:
     """The callee of `call` when every value it may have is a coroutine function."""
     func = call.func
-    if isinstance(func, nodes.Call) and qualified_name(func.func) in PARTIAL and func.args:
-        return reference_to_coroutine_function(func.args[0])  # functools.partial(f, ...)()
+    partial = partial_call(func) or partial_call(_single_assigned_value(func))
+    if partial is not None:
+        return reference_to_coroutine_function(partial.args[0])  # functools.partial(f, ...)()
     return reference_to_coroutine_function(func)
+
+
+def partial_call(expression: nodes.NodeNG | None) -> nodes.Call | None:
+    """`functools.partial(f, ...)` (astroid's partial objects forget whether `f` is async)."""
+    if isinstance(expression, nodes.Call) and expression.args and \
+            qualified_name(expression.func) in PARTIAL:
+        return expression
+    return None
+
+
+def _single_assigned_value(expression: nodes.NodeNG) -> nodes.NodeNG | None:
+    """The value of a name assigned exactly once in its scope (`later = partial(f, 1)`)."""
+    if not isinstance(expression, nodes.Name):
+        return None
+    _scope, bindings = expression.lookup(expression.name)
+    if len(bindings) != 1 or not isinstance(bindings[0].parent, nodes.Assign):
+        return None
+    assign = bindings[0].parent
+    return assign.value if len(assign.targets) == 1 and assign.targets[0] is bindings[0] else None
 
 
 @contained(None)

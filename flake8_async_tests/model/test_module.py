@@ -12,8 +12,9 @@ from pathlib import Path
 from astroid import nodes
 
 from ..inference import give_fixture_values
-from .decorators import decorator_name, unknown_decorators
 from ..project import ANYIO_OR_TRIO, Conftest, Project
+from .async_names import callee_name, dynamic_names, source_async_names
+from .decorators import decorator_name, unknown_decorators
 from .fixtures import Fixture, fixture_of, fixtures_in, requested_names
 from .marks import Mark, RUNNER_MARKS, decorator_marks, mark_from_expression, pytestmark_marks
 from .unittest_classes import TestCaseKind, classify
@@ -286,6 +287,22 @@ class TestModule:
                 if fixture is not None and fixture.node is not function:
                     fixtures[name] = fixture.node
             give_fixture_values(function, fixtures)
+
+    def may_be_coroutine_function(self, expression: nodes.NodeNG) -> bool:
+        """Can `expression` (a callee) be a coroutine function at all? A cheap name test that
+        spares inference most calls (see model.async_names)."""
+        name = callee_name(expression)
+        if name is None or name in self._dynamic_names:
+            return True
+        return name in self._own_async_names or self.project.async_names.covers(name)
+
+    @cached_property
+    def _dynamic_names(self) -> frozenset[str]:
+        return dynamic_names(self.module)
+
+    @cached_property
+    def _own_async_names(self) -> frozenset[str]:
+        return source_async_names(self.source or self.module.as_string())
 
     def is_test_code(self, node: nodes.NodeNG) -> bool:
         """Test modules and conftest files are test code throughout; elsewhere only fixtures

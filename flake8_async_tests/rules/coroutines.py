@@ -14,8 +14,10 @@ from ..model.callables import (
     context_manager_kind,
     coroutine_callee,
     iterable_kind,
+    partial_call,
     reference_to_coroutine_function,
 )
+from ..model.expected_errors import inside_expected_error
 from .base import Context, Rule
 
 #: Builtins whose argument is used as a value (a coroutine there is a mistake, not a hand-off).
@@ -31,6 +33,12 @@ COROUTINE_ATTRIBUTES = ("close", "send", "throw", "__await__")
 def _coroutine_call(node: nodes.NodeNG, ctx: Context):
     """The Callee when `node` is a call that creates a coroutine in test code, else None."""
     if not isinstance(node, nodes.Call) or not ctx.model.is_test_code(node):
+        return None
+    func = node.func
+    partial = partial_call(func)
+    if partial is not None:
+        func = partial.args[0]  # functools.partial(f, ...)(): the name to test is f's
+    if not ctx.model.may_be_coroutine_function(func):
         return None
     ctx.model.ensure_fixture_values()
     return coroutine_callee(node)
@@ -145,7 +153,7 @@ class CoroutineNeverAwaited(Rule):
         if not ctx.model.is_test_code(node):
             return
         argument = sync_caller_argument(node, ctx)
-        if argument is None:
+        if argument is None or not ctx.model.may_be_coroutine_function(argument):
             return
         ctx.model.ensure_fixture_values()
         callee = reference_to_coroutine_function(argument)
@@ -157,31 +165,6 @@ class CoroutineNeverAwaited(Rule):
                 fix=f"{node.func.as_string()}() calls it without awaiting; "
                     + SYNC_CALLER_FIXES.get(api, "call it from async code and await it"),
             )
-
-
-#: Context managers that expect the block to raise: a TypeError there is the test's point.
-EXPECTED_ERROR_CONTEXTS = frozenset({"pytest.raises"})
-EXPECTED_ERROR_METHODS = frozenset({"assertRaises", "assertRaisesRegex"})
-
-
-def inside_expected_error(node: nodes.NodeNG) -> bool:
-    """Is `node` in the body of `with pytest.raises(...)` / `with self.assertRaises(...)`?
-
-    Tests of a library's own error paths misuse it on purpose there (trio's test that `with
-    open_nursery()` raises). Not for ASYNC600: a dropped coroutine makes pytest.raises fail with a
-    misleading 'DID NOT RAISE', which is the mistake."""
-    child, parent = node, node.parent
-    while parent is not None and not isinstance(parent, (nodes.FunctionDef, nodes.Module)):
-        if isinstance(parent, nodes.With) and child in parent.body:
-            for expression, _target in parent.items:
-                if isinstance(expression, nodes.Call):
-                    if qualified_name(expression.func) in EXPECTED_ERROR_CONTEXTS:
-                        return True
-                    func = expression.func
-                    if isinstance(func, nodes.Attribute) and func.attrname in EXPECTED_ERROR_METHODS:
-                        return True
-        child, parent = parent, parent.parent
-    return False
 
 
 def _call_text(call: nodes.Call) -> str:

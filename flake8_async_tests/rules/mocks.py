@@ -8,15 +8,21 @@ from __future__ import annotations
 
 from astroid import bases, nodes
 
-from ..inference import contained, infer_all
-from ..model.callables import Callee, unwrap, coroutine_callee, display_name, has_unknown_decorator
+from ..inference import infer_all
+from ..model.awaited_parameters import (
+    call_target,
+    function_awaits,
+    method_awaits_attribute,
+    stored_attribute,
+)
+from ..model.callables import Callee, coroutine_callee, display_name
+from ..model.expected_errors import inside_expected_error
 from ..model.patches import (
     MockValue,
     Replacement,
     argument,
     assignment,
     bound_value,
-    class_member,
     classify_replacement,
     configured_in,
     created_mock,
@@ -168,6 +174,10 @@ class CallAssertionOnAsyncMock(Rule):
         text = receiver.as_string()
         if _awaits_checked_or_called_by_test(scope, text):
             return
+        reported = _cache(ctx, "call-assertions-reported")
+        if (scope, text) in reported:
+            return  # one finding per mock and test: its fix silences the other assertions
+        reported[(scope, text)] = True
         yield self.finding(node if name in ("called", "call_count") else node.parent,
                            check=check, mock=text, origin=mock.origin, fix=CALL_ASSERTIONS[name])
 
@@ -254,29 +264,48 @@ class SyncMockAwaitedByCodeUnderTest(Rule):
         if not bare or not ctx.model.is_test_code(node):
             return
         ctx.model.ensure_fixture_values()
-        found_callee = _single_callee(node.func)
-        if found_callee is None:
+        target = call_target(node.func)
+        if target is None:
             return
-        callee, bound = found_callee
         for position, keyword, value, kind in bare:
-            found = _awaited_use(callee, bound, position, keyword, kind == "Mock")
+            found = self._awaited(node, target, position, keyword, kind == "Mock")
             if found is None:
                 continue
-            use, where_node, parameter, annotation, through = found
-            if _configured_later(node, value, through, use):
-                continue
-            callee_name = (f"{callee.name!r} (through self.{through})" if through
-                           else f"{display_name(callee)!r}")
-            if use.startswith("awaits"):
+            callee, use, where, annotation, protocol = found
+            if protocol:  # only a plain Mock gets here: MagicMock supports both protocols
+                error = "'async with'/'async for' on a Mock raises TypeError"
+                fix = "pass MagicMock(), which supports them"
+            else:
                 error = f"awaiting a {kind} raises TypeError"
                 fix = (f"pass AsyncMock() or Mock(spec={annotation})" if annotation
                        else "pass AsyncMock() (or a Mock with a spec)")
-            else:  # only a plain Mock gets here: MagicMock supports both protocols
-                error = "'async with'/'async for' on a Mock raises TypeError"
-                fix = "pass MagicMock(), which supports them"
-            yield self.finding(value, callee=callee_name, use=use,
-                               where=Callee("", where_node).where, mock=f"{kind}()",
-                               error=error, fix=fix)
+            yield self.finding(value, callee=callee, use=use, where=Callee("", where).where,
+                               mock=f"{kind}()", error=error, fix=fix)
+
+    @staticmethod
+    def _awaited(call: nodes.Call, target, position, keyword, protocols: bool):
+        """(callee words, use, node, annotation, protocol) when the test's own run of the
+        callee certainly awaits the argument."""
+        definition = target.definition
+        if isinstance(definition, nodes.FunctionDef):
+            if not _awaited_by_test(call):
+                return None
+            use = function_awaits(definition, target.bound, position, keyword, protocols)
+            if use is None:
+                return None
+            return (f"{display_name(definition)!r}", use.text, use.node, use.annotation,
+                    use.protocol)
+        stored = stored_attribute(definition, position, keyword)
+        if stored is None:
+            return None
+        attribute, _parameter, annotation = stored
+        for method in _awaited_methods(call):
+            found = method_awaits_attribute(definition, method, attribute, protocols)
+            if found is not None:
+                text, node, protocol = found
+                callee = f"'{definition.name}.{method}' (through self.{attribute})"
+                return callee, text, node, annotation, protocol
+        return None
 
 
 def _arguments(call: nodes.Call):
@@ -307,161 +336,42 @@ def _bare_mock(value: nodes.NodeNG) -> str | None:
     return None
 
 
-@contained(None)
-def _single_callee(func: nodes.NodeNG):
-    values = infer_all(func)
-    if not values or len(values) != 1:
-        return None
-    value = values[0]
-    function = unwrap(value)
-    if isinstance(function, nodes.ClassDef):
-        return function, True
-    if isinstance(function, nodes.AsyncFunctionDef) and not has_unknown_decorator(function):
-        return function, isinstance(value, bases.BoundMethod) or function.type == "classmethod"
-    return None
+def _awaited_by_test(call: nodes.Call) -> bool:
+    """`await fetch_user(mock)`, outside any block that expects an exception."""
+    return isinstance(call.parent, nodes.Await) and not inside_expected_error(call)
 
 
-@contained(None)
-def _awaited_use(callee, bound: bool, position, keyword, plain_mock: bool):
-    """(use, node, parameter, annotation, self attribute) when the parameter receiving the
-    argument is awaited by the callee (or, for a class, by any of its methods through
-    `self.<attribute>`)."""
-    if isinstance(callee, nodes.ClassDef):
-        init = class_member(callee, "__init__")
-        if not init or len(init) != 1 or not isinstance(init[0], nodes.FunctionDef):
-            return None
-        init = init[0]
-        if init.root().name == "builtins" or has_unknown_decorator(init):
-            return None
-        parameter = _parameter(init, position, keyword, bound=True)
-        if parameter is None:
-            return None
-        attributes = _stored_in(init, parameter.name)
-        if len(attributes) != 1:
-            return None
-        attribute = attributes[0]
-        for method in callee.mymethods():
-            if not isinstance(method, nodes.AsyncFunctionDef) or has_unknown_decorator(method):
-                continue
-            use = _awaited_in(method, lambda root: _is_self_attribute(root, attribute), plain_mock)
-            if use is not None:
-                return use[0], use[1], parameter.name, _annotation(parameter, init), attribute
-        return None
-    function = callee
-    parameter = _parameter(function, position, keyword, bound=bound)
-    if parameter is None or len(function.locals.get(parameter.name, [])) != 1:
-        return None
-    use = _awaited_in(function, lambda root: isinstance(root, nodes.Name) and root.name == parameter.name,
-                      plain_mock)
-    if use is None:
-        return None
-    return use[0], use[1], parameter.name, _annotation(parameter, function), None
-
-
-def _parameter(function: nodes.FunctionDef, position, keyword, bound: bool):
-    positional = list(function.args.posonlyargs or []) + list(function.args.args or [])
-    if bound:
-        positional = positional[1:]
-    if keyword is not None:
-        for arg in positional + list(function.args.kwonlyargs or []):
-            if arg.name == keyword:
-                return arg
-        return None
-    if position is not None and position < len(positional):
-        return positional[position]
-    return None
-
-
-def _annotation(parameter: nodes.AssignName, function: nodes.FunctionDef) -> str:
-    arguments = function.args
-    for args, annotated in ((arguments.posonlyargs, arguments.posonlyargs_annotations),
-                            (arguments.args, arguments.annotations),
-                            (arguments.kwonlyargs, arguments.kwonlyargs_annotations)):
-        for arg, annotation in zip(args or [], annotated or []):
-            if arg is parameter and isinstance(annotation, (nodes.Name, nodes.Attribute)):
-                return annotation.as_string()
-    return ""
-
-
-def _stored_in(init: nodes.FunctionDef, parameter: str) -> list[str]:
-    """The attributes `self.<attribute> = parameter` in `__init__`."""
-    found = []
-    for assign in init.nodes_of_class(nodes.Assign):
-        if isinstance(assign.value, nodes.Name) and assign.value.name == parameter:
-            for target in assign.targets:
-                if isinstance(target, nodes.AssignAttr) and isinstance(target.expr, nodes.Name) \
-                        and target.expr.name == "self":
-                    found.append(target.attrname)
-    return found
-
-
-def _is_self_attribute(node: nodes.NodeNG, attribute: str) -> bool:
-    return isinstance(node, nodes.Attribute) and node.attrname == attribute and \
-        isinstance(node.expr, nodes.Name) and node.expr.name == "self"
-
-
-def _awaited_in(function: nodes.FunctionDef, is_root, plain_mock: bool):
-    """The first awaited use ('await client.get(...)') of what `is_root` recognises."""
-    for node in function.nodes_of_class((nodes.Await, nodes.AsyncWith, nodes.AsyncFor)):
-        if _running_scope(node) is not function:
-            continue  # in a nested def, lambda or generator expression: it may never run
-        if isinstance(node, nodes.Await):
-            if _rooted_at(node.value, is_root):
-                return f"awaits '{_use_text(node.value)}'", node
-        elif plain_mock and isinstance(node, nodes.AsyncWith):
-            for item, _variable in node.items:
-                if _rooted_at(item, is_root):
-                    return f"enters 'async with {_use_text(item)}'", node
-        elif plain_mock and _rooted_at(node.iter, is_root):
-            return f"iterates 'async for ... in {_use_text(node.iter)}'", node
-    return None
-
-
-def _running_scope(node: nodes.NodeNG) -> nodes.NodeNG:
-    """The scope whose code runs `node` when it runs: list, set and dict comprehensions run
-    at once, inside the function that contains them."""
-    scope = node.scope()
-    while isinstance(scope, (nodes.ListComp, nodes.SetComp, nodes.DictComp)) and scope.parent:
-        scope = scope.parent.scope()
-    return scope
-
-
-def _rooted_at(expression: nodes.NodeNG, is_root) -> bool:
-    """A chain of attributes and calls (`client.get(...)`, `client.pool.acquire()`) that
-    starts at the recognised root."""
-    node = expression
-    while True:
-        if is_root(node):
-            return True
-        if isinstance(node, nodes.Attribute):
-            node = node.expr
-        elif isinstance(node, nodes.Call):
-            if has_starred(node):
-                return False
-            node = node.func
-        else:
-            return False
-
-
-def _use_text(expression: nodes.NodeNG) -> str:
-    if isinstance(expression, nodes.Call):
-        text = f"{expression.func.as_string()}(...)" if (expression.args or expression.keywords) \
-            else expression.as_string()
+def _awaited_methods(construction: nodes.Call) -> list[str]:
+    """The methods the test awaits on the object it constructs, in order: `await Cls(m).run()`,
+    or `svc = Cls(m)` / `self.svc = Cls(m)` and then `await svc.run()`. None when the test sets
+    anything on the object (`svc._busy = True`, `svc.client.fetch = AsyncMock()`): its state is
+    then not what the constructor made."""
+    parent = construction.parent
+    if isinstance(parent, nodes.Attribute) and isinstance(parent.parent, nodes.Call) \
+            and parent.parent.func is parent and _awaited_by_test(parent.parent):
+        return [parent.attrname]
+    if not (isinstance(parent, nodes.Assign) and len(parent.targets) == 1):
+        return []
+    target = parent.targets[0]
+    if isinstance(target, nodes.AssignName):
+        instance = target.name
+    elif isinstance(target, nodes.AssignAttr) and isinstance(target.expr, nodes.Name) \
+            and target.expr.name == "self":
+        instance = f"self.{target.attrname}"
     else:
-        text = expression.as_string()
-    return text if len(text) <= 50 else text[:47] + "..."
-
-
-def _configured_later(call: nodes.Call, value: nodes.NodeNG, through: str | None, use: str) -> bool:
-    """Does the test set something on the object the mock went into (`svc.client.get = ...`)?"""
-    if not through:
-        return False
-    scope = call.scope()
-    for attribute in scope.nodes_of_class(nodes.AssignAttr):
-        text = attribute.as_string()
-        if f".{through}" in text or attribute.attrname == through:
-            return True
-    return False
+        return []
+    function = construction.scope()
+    for assigned in function.nodes_of_class(nodes.AssignAttr):
+        if assigned.as_string().startswith(f"{instance}."):
+            return []
+    methods = []
+    for awaited in function.nodes_of_class(nodes.Await):
+        value = awaited.value
+        if isinstance(value, nodes.Call) and isinstance(value.func, nodes.Attribute) \
+                and value.func.expr.as_string() == instance and not inside_expected_error(awaited) \
+                and value.func.attrname not in methods:
+            methods.append(value.func.attrname)
+    return methods
 
 
 RESULT_FIX = "set return_value to the result itself, or side_effect to the coroutine function"

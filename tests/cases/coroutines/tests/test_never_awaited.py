@@ -149,3 +149,25 @@ async def decorated_helper():
 
 async def test_unknown_decorator_makes_it_unknown():
     decorated_helper()
+
+
+# Callees whose name is no async def's: bound dynamically, so inference still looks at them.
+
+
+async def test_bound_method_alias(client):
+    fetch = client.fetch
+    fetch(1)  # error: ASYNC600
+    later = functools.partial(get_user, 1)
+    later()  # error: ASYNC600
+
+
+class TestAsyncMockAttribute(unittest.IsolatedAsyncioTestCase):
+    def setUp(self):
+        self.notify = AsyncMock()
+
+    async def test_it(self):
+        self.notify("user 1")  # error: ASYNC600
+
+
+async def test_library_coroutine_function():
+    asyncio.sleep(0)  # error: ASYNC600

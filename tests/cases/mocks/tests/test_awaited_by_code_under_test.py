@@ -4,6 +4,8 @@ import unittest
 from unittest import mock
 from unittest.mock import AsyncMock, MagicMock, Mock
 
+import pytest
+
 from app import service
 from app.api import UserClient
 from app.service import Service, fetch_user
@@ -71,3 +73,48 @@ async def test_magic_mock_supports_async_with():
 async def test_parameters_that_are_not_awaited():
     await service.checked(MagicMock())
     Service(AsyncMock(), cache=MagicMock())
+
+
+async def test_constructed_and_awaited_at_once():
+    await service.Connection(MagicMock()).receive()  # error: ASYNC653
+
+
+async def test_awaited_through_a_helper_method():
+    connection = service.Connection(reader=Mock())  # error: ASYNC653
+    await connection.receive_twice()
+
+
+async def test_the_awaiting_method_is_never_called():
+    connection = service.Connection(Mock())
+    assert connection.name == "connection"
+    connection.close()
+
+
+def test_sync_test_cannot_await_anything():
+    assert service.Connection(MagicMock()).name == "connection"
+
+
+async def test_state_set_before_the_call_changes_the_path():
+    connection = service.Connection(Mock())
+    connection._busy = True
+    with pytest.raises(RuntimeError):
+        await connection.receive()
+
+
+async def test_awaited_inside_pytest_raises():
+    connection = service.Connection(Mock())
+    with pytest.raises(RuntimeError):
+        await connection.receive()
+
+
+async def test_attribute_stored_on_one_branch_only():
+    await service.Connector(resolver=MagicMock()).close()
+
+
+async def test_awaited_only_on_one_branch():
+    await service.fetch_if(MagicMock(), wanted=False)
+
+
+async def test_call_not_awaited_by_the_test():
+    pending = service.fetch_user(MagicMock(), 1)
+    pending.close()

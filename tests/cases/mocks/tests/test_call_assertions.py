@@ -24,7 +24,19 @@ async def test_patch_of_async_target_as_context_manager():
 async def test_patch_decorator_injects_async_mock(get_user):
     await service.load_profile(1)
     get_user.assert_called_with(1)  # error: ASYNC652
+    assert get_user.called  # the same mock: reported once per test
+    assert get_user.call_count == 1
+
+
+@patch("app.service.get_user")
+async def test_counted_calls(get_user):
+    await service.load_profile(1)
     assert get_user.called  # error: ASYNC652
+
+
+@patch("app.service.get_user")
+async def test_call_count(get_user):
+    await service.load_profile(1)
     assert get_user.call_count == 1  # error: ASYNC652
 
 
@@ -64,8 +76,11 @@ class TestService(unittest.IsolatedAsyncioTestCase):
 
     async def test_run(self):
         await service.Service(self.client, MagicMock()).run(1)
-        self.client.fetch.assert_called_once_with(1)  # error: ASYNC652
         self.assertTrue(self.client.fetch.called)  # error: ASYNC652
+        self.client.fetch.assert_called_once_with(1)
+
+    async def test_count(self):
+        await service.Service(self.client, MagicMock()).run(1)
         self.assertEqual(self.client.fetch.call_count, 1)  # error: ASYNC652
 
 

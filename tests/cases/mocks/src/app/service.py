@@ -32,3 +32,57 @@ class Service:
     async def run(self, user_id):
         self.cache.set(user_id)
         return await self.client.fetch(user_id)
+
+
+class Connection:
+    """Awaits its reader only in receive(), and only when it is not busy."""
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._busy = False
+
+    @property
+    def name(self):
+        return "connection"
+
+    def close(self):
+        self._reader = None
+
+    async def receive(self):
+        if self._busy:
+            raise RuntimeError("busy")
+        return await self._reader.read()
+
+    async def receive_twice(self):
+        first = await self._receive_one()
+        return first, await self._receive_one()
+
+    async def _receive_one(self):
+        return await self._reader.read()
+
+
+class Connector:
+    """Closes the resolver only when it made it itself."""
+
+    def __init__(self, resolver=None):
+        if resolver is None:
+            self._resolver = Resolver()
+            self._owner = True
+        else:
+            self._resolver = resolver
+            self._owner = False
+
+    async def close(self):
+        if self._owner:
+            await self._resolver.close()
+
+
+class Resolver:
+    async def close(self):
+        pass
+
+
+async def fetch_if(client, wanted):
+    if wanted:
+        return await client.fetch(1)
+    return None
