@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from .rules.base import Context, Finding
 NON_TEST_MARKERS = ("fixture", "TestCase", "pytest")
 
 
-def analyse(filename: str, source: str, settings: Settings) -> list[Finding]:
+def analyse(filename: str, source: str, settings: Settings, tree: ast.Module | None = None) -> list[Finding]:
+    """The findings for one file; `tree` is flake8's parse of `source`, reused when given."""
     path = Path(os.path.abspath(filename))
     project = Project.for_file(str(path), settings)
     is_test_code = path.name == "conftest.py" or project.is_test_module(path)
@@ -27,7 +29,7 @@ def analyse(filename: str, source: str, settings: Settings) -> list[Finding]:
     if not rules:
         return []
     with inference.search_path(project.search_path(path)):
-        module = inference.build_module(source, module_name_of(path), str(path))
+        module = inference.build_module(source, module_name_of(path), str(path), tree)
         if module is None:
             return []
         ctx = Context(TestModule(module, path, project, source), settings)

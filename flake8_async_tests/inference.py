@@ -12,6 +12,7 @@ is told not to load C extensions.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import functools
 import logging
@@ -24,6 +25,7 @@ from typing import Callable, Iterator, TypeVar
 import astroid
 from astroid import nodes
 from astroid.builder import AstroidBuilder
+from astroid.rebuilder import TreeRebuilder
 
 LOG = logging.getLogger("flake8_async_tests")
 T = TypeVar("T")
@@ -68,10 +70,28 @@ def _is_inference_failure(error: Exception) -> bool:
 # Building modules
 
 
-def build_module(source: str, modname: str, path: str) -> nodes.Module | None:
-    """An astroid module from the text flake8 gave us (which may differ from the file on disk)."""
+def build_module(source: str, modname: str, path: str, tree: ast.Module | None = None) -> nodes.Module | None:
+    """An astroid module from the text flake8 gave us (which may differ from the file on disk).
+
+    Built cheaply, because every linted file pays for it:
+    * with `tree` (the `ast` flake8 already parsed from the same text), astroid's rebuilder works
+      from it instead of parsing the text again. That goes through astroid's builder internals,
+      so any failure falls back to astroid's public `string_build`;
+    * recording only `self.x = ...` attribute assignments (see _module_from_tree);
+    * without astroid's transforms (its "brain": dataclasses, enums, namedtuples, typing,
+      builtins' inference tips), which visit every node and cost about as much as the rest of
+      the build. The modules a test imports still get them. On the test module itself they only
+      sharpen inference the rules do not rely on (`super()` calls, dataclass fields): without
+      them such values are unknown, and the rules stay silent on unknown values.
+    """
     try:
-        return AstroidBuilder(MANAGER).string_build(source, modname, path)
+        module = _module_from_tree(tree or ast.parse(source), source, modname, path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        module = None
+    if module is not None:
+        return module
+    try:
+        return AstroidBuilder(MANAGER, apply_transforms=False).string_build(source, modname, path)
     except Exception as error:
         # SyntaxError: flake8 reports it (E999); RecursionError: a pathologically deep
         # expression that astroid's builder cannot handle. Both mean: no findings for this file.
@@ -81,6 +101,36 @@ def build_module(source: str, modname: str, path: str) -> nodes.Module | None:
             raise
         LOG.debug("flake8-async-tests: cannot build %s: %r", path, error)
         return None
+
+
+def _module_from_tree(tree: ast.Module, source: str, modname: str, path: str) -> nodes.Module | None:
+    """What `AstroidBuilder.string_build` does after parsing (astroid 3.0 to 4.x), but for
+    `obj.attr = value` only where `obj` is `self` or `cls`.
+
+    astroid records every attribute assignment on the class that `obj` infers to, process-wide:
+    a test's `conn.disconnect = AsyncMock()` becomes an instance attribute of unittest.mock's one
+    MagicMock class (or of the project's client class), and every later file sees it. Only
+    `self.x = ...` in a class of the module itself is what inference needs from a test module.
+    It also saves inferring every assignment target while building."""
+    try:
+        builder = AstroidBuilder(MANAGER, apply_transforms=False)
+        rebuilder = TreeRebuilder(MANAGER, data=source)
+        package = os.path.splitext(os.path.basename(path))[0] == "__init__"
+        module = rebuilder.visit_module(tree, modname, os.path.abspath(path), package)
+        module.file_bytes = source.encode("utf-8")
+        rebuilder._delayed_assattr = [
+            node for node in rebuilder._delayed_assattr if _is_self_or_cls(node.expr)
+        ]
+        return builder._post_build(module, rebuilder, "utf-8")
+    except Exception as error:  # astroid internals: fall back to the public, slower path
+        if raise_internal_errors():
+            raise
+        LOG.debug("flake8-async-tests: cannot rebuild %s from flake8's tree: %r", path, error)
+        return None
+
+
+def _is_self_or_cls(expression: nodes.NodeNG) -> bool:
+    return isinstance(expression, nodes.Name) and expression.name in ("self", "cls")
 
 
 _FILE_MODULES: dict[tuple[str, float], nodes.Module | None] = {}

@@ -18,6 +18,7 @@ class Plugin:
     settings = Settings()
 
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
+        self.tree = tree
         self.filename = filename
         self.lines = lines
 
@@ -34,7 +35,7 @@ class Plugin:
         from .inference import raise_internal_errors
 
         try:
-            findings = analyse(self.filename, "".join(self.lines), self.settings)
+            findings = analyse(self.filename, "".join(self.lines), self.settings, self.tree)
         except Exception:  # never take flake8 down
             if raise_internal_errors():
                 raise

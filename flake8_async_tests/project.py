@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from astroid import nodes
 
 from . import inference
 from .config import AsyncSetup, PytestConfig, Settings, async_setup, locate_config
-from .model.async_names import AsyncNames
+from .model.name_index import NameIndex
 from .model.fixtures import Fixture, fixtures_in
 from .model.marks import Mark, RUNNER_MARKS, pytestmark_marks
 
@@ -97,7 +98,7 @@ class Project:
         self._python_classes = config.as_list("python_classes") or ["Test"]
         self._addopts_plugins: list[Conftest] | None = None
         self._trees: dict[Path, bool] = {}
-        self._async_names: AsyncNames | None = None
+        self._name_index: NameIndex | None = None
 
     # -- construction ---------------------------------------------------------------------
 
@@ -145,11 +146,11 @@ class Project:
         return result
 
     @property
-    def async_names(self) -> AsyncNames:
-        """The names of the coroutine functions the project can reach (read on first use)."""
-        if self._async_names is None:
-            self._async_names = AsyncNames(self.rootdir)
-        return self._async_names
+    def name_index(self) -> NameIndex:
+        """The names the project and the packages it imports define (read on first use)."""
+        if self._name_index is None:
+            self._name_index = NameIndex(self.rootdir)
+        return self._name_index
 
     # -- conftest files and fixtures --------------------------------------------------------
 
@@ -205,6 +206,20 @@ class Project:
                     self._addopts_plugins.append(describe_plugin_module(Path(module.file), module, self))
         return self._addopts_plugins
 
+    def may_import_fixture(self, name: str, statement: nodes.ImportFrom) -> bool:
+        """Can `from x import name` in a conftest bring in a fixture worth resolving? Only from
+        the project's own modules (fixtures of installed plugins come through the plugin, and
+        stay unknown), and not a class or a constant (`Client`, `TIMEOUT`)."""
+        if name[:1].isupper():
+            return False
+        if statement.level:
+            return True
+        package = statement.modname.split(".")[0]
+        roots = [self.rootdir, self.rootdir / "src"]
+        roots += [self.rootdir / entry for entry in self.config.as_list("pythonpath")]
+        roots.append(basedir_of(Path(statement.root().file or self.rootdir / "x.py")))
+        return any((root / package).is_dir() or (root / f"{package}.py").is_file() for root in roots)
+
     def tree_uses_anyio_or_trio(self, directory: Path) -> bool:
         """Do test files below `directory` run under anyio or trio? (for a conftest's fixtures)"""
         if directory not in self._trees:
@@ -247,7 +262,7 @@ def describe_plugin_module(path: Path, module: nodes.Module | None, project: Pro
     conftest = Conftest(path, module)
     if module is None:
         return conftest
-    conftest.fixtures = dict(imported_fixtures(module))
+    conftest.fixtures = dict(imported_fixtures(module, project.may_import_fixture))
     conftest.fixtures.update(fixtures_in(module))
     for hook in RUNNER_HOOKS:
         if hook in module.locals:
@@ -293,8 +308,12 @@ def plugins_named_in(args: list[str]) -> list[str]:
     return names
 
 
-def imported_fixtures(module: nodes.Module) -> dict[str, Fixture]:
-    """Fixtures brought into a module by `from x import fixture_name` (pytest sees them)."""
+def imported_fixtures(module: nodes.Module,
+                      wanted: Callable[[str, nodes.ImportFrom], bool]) -> dict[str, Fixture]:
+    """Fixtures brought into a module by `from x import fixture_name` (pytest sees them).
+
+    Only the names `wanted` accepts are followed: resolving an import builds the imported
+    module, and most imports of a test module (`from aiohttp import web`) are not fixtures."""
     from .model.fixtures import fixture_of
 
     found: dict[str, Fixture] = {}
@@ -302,7 +321,7 @@ def imported_fixtures(module: nodes.Module) -> dict[str, Fixture]:
         if not isinstance(statement, nodes.ImportFrom):
             continue
         for original, alias in statement.names:
-            if original == "*":
+            if original == "*" or not wanted(alias or original, statement):
                 continue
             value = inference.safe_infer_name(statement, alias or original)
             if isinstance(value, nodes.FunctionDef):

@@ -87,6 +87,22 @@ def test_fixture_found_through_pytest_plugins_and_imports(tmp_path):
     assert codes(test) == [(1, "ASYNC521"), (5, "ASYNC521")]
 
 
+def test_fixture_imported_into_the_test_module(tmp_path):
+    write(tmp_path / "pytest.ini", "[pytest]\n")
+    write(
+        tmp_path / "tests" / "helpers.py",
+        "import pytest\n\n\n@pytest.fixture\nasync def database():\n    yield 1\n\n\n"
+        "@pytest.fixture\nasync def cache():\n    yield 1\n",
+    )
+    test = write(
+        tmp_path / "tests" / "test_x.py",
+        "import pytest\nfrom helpers import cache, database\n\n\n"
+        "def test_a(database):\n    pass\n\n\n"
+        '@pytest.mark.usefixtures("cache")\ndef test_b():\n    pass\n',
+    )
+    assert codes(test) == [(5, "ASYNC521"), (9, "ASYNC521")]
+
+
 def test_plugins_named_in_addopts():
     args = ["-p", "no:asyncio", "-p", "anyio", "-p trio._tests.pytest_plugin", "-pmyproj.plugin"]
     assert plugins_named_in(args) == ["trio._tests.pytest_plugin", "myproj.plugin"]

@@ -13,7 +13,7 @@ from astroid import nodes
 
 from ..inference import give_fixture_values
 from ..project import ANYIO_OR_TRIO, Conftest, Project
-from .async_names import callee_name, dynamic_names, source_async_names
+from .name_index import callee_name, dynamic_names, source_names
 from .decorators import decorator_name, unknown_decorators
 from .fixtures import Fixture, fixture_of, fixtures_in, requested_names
 from .marks import Mark, RUNNER_MARKS, decorator_marks, mark_from_expression, pytestmark_marks
@@ -81,7 +81,8 @@ class TestModule:
     def _collect(self) -> None:
         from ..project import imported_fixtures
 
-        self.fixtures = dict(imported_fixtures(self.module))
+        requestable = _requestable_names(self.module)
+        self.fixtures = dict(imported_fixtures(self.module, lambda name, _import: name in requestable))
         self.fixtures.update(fixtures_in(self.module))
         for fixture in self.fixtures.values():
             self._fixtures_by_node[fixture.node] = fixture
@@ -288,21 +289,42 @@ class TestModule:
                     fixtures[name] = fixture.node
             give_fixture_values(function, fixtures)
 
+    # -- which names may be what (model.name_index): cheap tests that spare inference ----------
+
     def may_be_coroutine_function(self, expression: nodes.NodeNG) -> bool:
-        """Can `expression` (a callee) be a coroutine function at all? A cheap name test that
-        spares inference most calls (see model.async_names)."""
+        """Can `expression` (a callee) be a coroutine function at all?"""
+        return self._may_be(expression, "async_defs")
+
+    def may_name_coroutine_function(self, name: str) -> bool:
+        """Is there an async def called `name` that this module can reach?"""
+        return self._defines(name, "async_defs")
+
+    def may_be_sync_function(self, expression: nodes.NodeNG) -> bool:
+        """Can `expression` (a callee) be a sync `def`?"""
+        return self._may_be(expression, "sync_defs")
+
+    def may_make_async_protocol_object(self, expression: nodes.NodeNG) -> bool:
+        """Can calling `expression` give an async context manager or async iterable: an async
+        def (an async generator, an @asynccontextmanager) or a class of a module that defines
+        `__aenter__`/`__aiter__`/`__anext__`?"""
+        return self._may_be(expression, "async_defs") or self._may_be(expression, "async_protocol_classes")
+
+    def _may_be(self, expression: nodes.NodeNG, kind: str) -> bool:
         name = callee_name(expression)
-        if name is None or name in self._dynamic_names:
-            return True
-        return name in self._own_async_names or self.project.async_names.covers(name)
+        return name is None or name in self._dynamic_names or self._defines(name, kind)
+
+    def _defines(self, name: str, kind: str) -> bool:
+        index = self.project.name_index
+        return not index.complete or name in getattr(self._own_names, kind) \
+            or name in getattr(index.names, kind)
 
     @cached_property
     def _dynamic_names(self) -> frozenset[str]:
         return dynamic_names(self.module)
 
     @cached_property
-    def _own_async_names(self) -> frozenset[str]:
-        return source_async_names(self.source or self.module.as_string())
+    def _own_names(self):
+        return source_names(self.source or self.module.as_string())
 
     def is_test_code(self, node: nodes.NodeNG) -> bool:
         """Test modules and conftest files are test code throughout; elsewhere only fixtures
@@ -357,6 +379,19 @@ class TestModule:
             if mark_from_expression(decorator, "function") is None:  # a mark through an alias
                 return f"decorator {decorator.as_string()!r}"
         return ""
+
+
+def _requestable_names(module: nodes.Module) -> set[str]:
+    """Every name a function of the module may request as a fixture: its parameter names, and
+    its string constants (`usefixtures("db")`, `request.getfixturevalue("db")`)."""
+    names = set()
+    for node in module.nodes_of_class((nodes.Arguments, nodes.Const)):
+        if isinstance(node, nodes.Arguments):
+            names.update(arg.name for arg in (node.posonlyargs or []) + (node.args or [])
+                         + (node.kwonlyargs or []))
+        elif isinstance(node.value, str):
+            names.add(node.value)
+    return names
 
 
 def _dunder_test_false(node: nodes.FunctionDef | nodes.ClassDef) -> bool:

@@ -10,6 +10,7 @@ from astroid import nodes
 
 from ..inference import qualified_name
 from ..model.callables import (
+    ASYNC_ONLY_CONTEXT_MANAGERS,
     certainly_not_awaitable,
     context_manager_kind,
     coroutine_callee,
@@ -293,8 +294,12 @@ class AwaitOnNonAwaitable(Rule):
     def check(self, node, ctx: Context):
         if not ctx.model.is_test_code(node) or inside_expected_error(node):
             return
-        ctx.model.ensure_fixture_values()
-        what = certainly_not_awaitable(node.value) or _bare_mock_call(node.value)
+        value = node.value
+        if isinstance(value, nodes.Call) and not ctx.model.may_be_sync_function(value.func):
+            what = _bare_mock_call(value)  # no sync def of that name: only a bare mock is left
+        else:
+            ctx.model.ensure_fixture_values()
+            what = certainly_not_awaitable(value) or _bare_mock_call(value)
         if what:
             fix = ("use AsyncMock()" if "Mock" in what else "drop the 'await' or make the callee async")
             yield self.finding(node, what=what, fix=fix)
@@ -346,6 +351,10 @@ class SyncWithOnAsyncContextManager(Rule):
             return
         ctx.model.ensure_fixture_values()
         for expression, _target in node.items:
+            if isinstance(expression, nodes.Call) and \
+                    qualified_name(expression.func) not in ASYNC_ONLY_CONTEXT_MANAGERS and \
+                    not ctx.model.may_make_async_protocol_object(expression.func):
+                continue
             kind = context_manager_kind(expression)
             if kind is not None and kind[0] == "async":
                 yield self.finding(expression, what=kind[1])
@@ -383,6 +392,8 @@ class SyncIterationOfAsyncIterable(Rule):
         else:
             iterable = node.iter
         if not ctx.model.is_test_code(node) or inside_expected_error(node):
+            return
+        if isinstance(iterable, nodes.Call) and not ctx.model.may_make_async_protocol_object(iterable.func):
             return
         ctx.model.ensure_fixture_values()
         kind = iterable_kind(iterable)

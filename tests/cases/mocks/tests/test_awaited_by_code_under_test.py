@@ -118,3 +118,7 @@ async def test_awaited_only_on_one_branch():
 async def test_call_not_awaited_by_the_test():
     pending = service.fetch_user(MagicMock(), 1)
     pending.close()
+
+
+async def test_parameter_annotated_any():
+    await service.fetch_anything(MagicMock(), 1)  # error: ASYNC653

@@ -4,6 +4,8 @@ import unittest
 from unittest import mock
 from unittest.mock import AsyncMock, MagicMock, Mock, create_autospec, patch
 
+import pytest
+
 from app import service
 from app.api import UserClient
 
@@ -130,3 +132,37 @@ async def test_sync_mocks_and_sync_children(mocker):
 async def test_patch_of_unknown_target():
     with patch("app.service.does_not_exist", create=True) as missing:
         missing.assert_called_once()
+
+
+async def test_retries_counted_on_a_side_effect():
+    client = AsyncMock()
+    client.fetch.side_effect = [TimeoutError, TimeoutError, {"id": 1}]
+    await service.fetch_user(client, 1)
+    assert client.fetch.call_count == 3  # without the await nothing raises: this fails
+
+
+async def test_exception_expected_from_the_side_effect():
+    with patch("app.service.get_user", side_effect=LookupError) as get_user:
+        with pytest.raises(LookupError):
+            await service.load_profile(1)
+    get_user.assert_called_once_with(1)
+
+
+async def test_a_side_effect_alone_does_not_excuse_a_single_call_check():
+    client = AsyncMock()
+    client.fetch.side_effect = [{"id": 1}]
+    await service.fetch_user(client, 1)
+    assert client.fetch.call_count == 1  # error: ASYNC652
+
+
+async def test_the_tests_own_callback_awaits_the_mocks():
+    first = AsyncMock()
+    second = AsyncMock()
+    connections = [first, second]
+
+    async def notify_all(message):
+        for connection in connections:
+            await connection.send(message)
+
+    await service.fetch_many(AsyncMock(side_effect=notify_all), ["hello"])
+    first.send.assert_called_once_with("hello")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from app.api import UserClient, format_user, get_user
 
 
@@ -86,3 +88,7 @@ async def fetch_if(client, wanted):
     if wanted:
         return await client.fetch(1)
     return None
+
+
+async def fetch_anything(client: Any, user_id):
+    return await client.fetch(user_id)

@@ -1,22 +1,24 @@
-"""Which names can be the name of a coroutine function: a text index that lets inference skip
-calls that cannot create a coroutine.
+"""Which names the reachable code defines, and how: a text index that lets inference skip
+expressions that cannot matter to a rule.
 
 Why: inferring the callee of every call in a test suite is most of the plugin's cost, and most
 calls (`len(x)`, `self.assertEqual(...)`, `m.assert_called_once()`, `parser.feed_data(...)`)
 call functions whose name no `async def` anywhere carries. A call `x.fetch(1)` can only create a
 coroutine if some reachable `async def` is named `fetch`, or if `fetch` is bound dynamically
 (an `AsyncMock()` assigned to an attribute, an alias, a `functools.partial`), which the linted
-module shows. So a call is inferred only when its callee's name is:
+module shows. Likewise `await x.close()` can only await a sync function's plain result if some
+sync `def close` exists, and `with X()` can only enter an async-only context manager if `X` is
+an async def or a class of a module that defines `__aenter__`.
 
-* the name of an `async def` in the project (every `*.py` under the rootdir, read as text), in
-  the linted source itself, in asyncio, or in a top-level package that a project file imports
-  (found on `sys.path` without importing it, read as text); or
-* a name the linted module binds by assignment, parameter or import alias (`fetch = client.get`,
-  `self.fetch = AsyncMock()`, `from app import get_user as fetch_user`).
+The names are read as text from every `*.py` under the project's rootdir, from asyncio, and
+from each top-level package that a project file imports (found on `sys.path` without importing
+it); the linted module adds its own source, and the names it binds by assignment, parameter or
+import alias, which are always inferred (`fetch = client.get`, `self.fetch = AsyncMock()`,
+`from app import get_user as fetch_user`).
 
-What this misses, knowingly: a coroutine function of a package that no project file imports by
-name, reached through objects another package returns. The index only ever removes candidates:
-a name in it still needs inference to be reported.
+What this misses, knowingly: a function of a package that no project file imports by name,
+reached through objects another package returns. The index only ever removes candidates: a
+name in it still needs inference to be reported.
 
 Everything is read once per process; a tree too large to read disables the filter.
 """
@@ -27,12 +29,16 @@ import importlib.machinery
 import os
 import re
 import sys
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from astroid import nodes
 
 ASYNC_DEF = re.compile(rb"\basync[ \t]+def[ \t]+(\w+)")
+SYNC_DEF = re.compile(rb"^[ \t]*def[ \t]+(\w+)", re.MULTILINE)
+CLASS = re.compile(rb"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
+ASYNC_PROTOCOL = re.compile(rb"\bdef[ \t]+__a(?:enter|iter|next)__\b")
 IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+(\w+)|import[ \t]+([\w \t,.]+))", re.MULTILINE)
 #: Directories of a project that hold no project code: virtual environments, caches, VCS data,
 #: build output. (Inside an installed package, only __pycache__ is skipped.)
@@ -47,31 +53,48 @@ MAX_BYTES = 400 * 1024 * 1024
 ALWAYS_INDEXED = ("asyncio",)
 
 
-class AsyncNames:
-    """The async def names of one project and of the packages it imports."""
+@dataclass
+class Names:
+    """The names one body of code defines, by kind."""
+
+    async_defs: set[str] = field(default_factory=set)
+    sync_defs: set[str] = field(default_factory=set)
+    #: classes of modules that define `__aenter__`, `__aiter__` or `__anext__`
+    async_protocol_classes: set[str] = field(default_factory=set)
+
+    def add_text(self, text: bytes) -> None:
+        self.async_defs.update(m.decode() for m in ASYNC_DEF.findall(text))
+        self.sync_defs.update(m.decode() for m in SYNC_DEF.findall(text))
+        if ASYNC_PROTOCOL.search(text):
+            self.async_protocol_classes.update(m.decode() for m in CLASS.findall(text))
+
+    def add(self, other: "Names") -> None:
+        self.async_defs |= other.async_defs
+        self.sync_defs |= other.sync_defs
+        self.async_protocol_classes |= other.async_protocol_classes
+
+
+class NameIndex:
+    """The names a project and the packages it imports define; `complete` is False when a tree
+    was too large to read, and then every name may be anything."""
 
     def __init__(self, rootdir: Path) -> None:
-        names, imported, complete = _scan_tree(rootdir, PROJECT_SKIPPED_DIRECTORIES)
-        self.complete = complete
+        self.names, imported, self.complete = _scan_tree(rootdir, PROJECT_SKIPPED_DIRECTORIES)
         for package in sorted(imported | set(ALWAYS_INDEXED)):
             if (rootdir / package).exists() or (rootdir / "src" / package).exists():
                 continue  # the project's own package: already read
-            package_names = _package_async_names(package)
+            package_names = _package_names(package)
             if package_names is None:
                 self.complete = False
                 break
-            names |= package_names
-        self.names = frozenset(names)
-
-    def covers(self, name: str) -> bool:
-        """May `name` be the name of a coroutine function? (always, when the index is
-        incomplete)"""
-        return not self.complete or name in self.names
+            self.names.add(package_names)
 
 
-def source_async_names(source: str) -> frozenset[str]:
-    """The async def names in one module's text (an editor's unsaved buffer, say)."""
-    return frozenset(m.decode() for m in ASYNC_DEF.findall(source.encode("utf-8", "replace")))
+def source_names(source: str) -> Names:
+    """The names one module's text defines (an editor's unsaved buffer, say)."""
+    names = Names()
+    names.add_text(source.encode("utf-8", "replace"))
+    return names
 
 
 def dynamic_names(module: nodes.Module) -> frozenset[str]:
@@ -102,9 +125,9 @@ def callee_name(expression: nodes.NodeNG) -> str | None:
 # -- reading text --------------------------------------------------------------------------
 
 
-def _scan_tree(root: Path, skipped: frozenset[str]) -> tuple[set[str], set[str], bool]:
-    """(async def names, top-level imported names, complete) of the *.py files under root."""
-    names: set[str] = set()
+def _scan_tree(root: Path, skipped: frozenset[str]) -> tuple[Names, set[str], bool]:
+    """(names, top-level imported names, complete) of the *.py files under root."""
+    names = Names()
     imported: set[str] = set()
     total = 0
     for directory, subdirectories, files in os.walk(root):
@@ -117,7 +140,7 @@ def _scan_tree(root: Path, skipped: frozenset[str]) -> tuple[set[str], set[str],
             total += len(text)
             if total > MAX_BYTES:
                 return names, imported, False
-            names.update(m.decode() for m in ASYNC_DEF.findall(text))
+            names.add_text(text)
             imported |= _imported_packages(text)
     return names, imported, True
 
@@ -144,25 +167,24 @@ def _read(path: str) -> bytes:
 
 
 @lru_cache(maxsize=None)
-def _package_async_names(package: str) -> frozenset[str] | None:
-    """The async def names of an installed package or module (empty when it is not found or has
-    no Python source); None when it is too large to read."""
+def _package_names(package: str) -> Names | None:
+    """The names an installed package or module defines (none when it is not found or has no
+    Python source); None when it is too large to read."""
     if not package.isidentifier() or package in sys.builtin_module_names:
-        return frozenset()
+        return Names()
     try:
         spec = importlib.machinery.PathFinder.find_spec(package, sys.path)
     except (ImportError, ValueError, OSError):
-        return frozenset()
+        return Names()
     if spec is None:
-        return frozenset()
+        return Names()
+    names = Names()
     if spec.submodule_search_locations:
-        names: set[str] = set()
         for location in spec.submodule_search_locations:
             found, _imports, complete = _scan_tree(Path(location), PACKAGE_SKIPPED_DIRECTORIES)
             if not complete:
                 return None
-            names |= found
-        return frozenset(names)
-    if spec.origin and spec.origin.endswith(".py"):
-        return frozenset(m.decode() for m in ASYNC_DEF.findall(_read(spec.origin)))
-    return frozenset()
+            names.add(found)
+    elif spec.origin and spec.origin.endswith(".py"):
+        names.add_text(_read(spec.origin))
+    return names
