@@ -14,6 +14,7 @@ Two astroid facts shape the answers:
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from astroid import bases, nodes
@@ -149,13 +150,86 @@ def _single_assigned_value(expression: nodes.NodeNG) -> nodes.NodeNG | None:
 @contained(None)
 def reference_to_coroutine_function(expression: nodes.NodeNG) -> Callee | None:
     """`expression` (not called) certainly is a coroutine function: `pytest.raises(E, fetch)`."""
-    values = infer_all(expression)
+    values = methods_through_instances(expression)
+    if values is None:
+        values = infer_all(expression)
     if not values:
         return None
     callees = [coroutine_function(value) for value in values]
     if any(callee is None for callee in callees):
         return None
     return callees[0]
+
+
+# -- methods of instances, looked up once per class --------------------------------------------
+
+
+#: class -> {attribute name: the defs an instance finds, or None when inference must decide};
+#: None for a class with an unknown ancestor
+_METHODS: "weakref.WeakKeyDictionary[nodes.ClassDef, dict[str, tuple | None] | None]" = \
+    weakref.WeakKeyDictionary()
+
+
+def methods_through_instances(expression: nodes.NodeNG) -> list[nodes.NodeNG] | None:
+    """The defs `obj.name` finds, for `obj` inferred to instances of ordinary classes; None when
+    astroid's own inference must decide.
+
+    Why: astroid recomputes a class's MRO on every attribute lookup, and test code calls the
+    same few methods of the same few classes thousands of times (`r.get(...)`, `r.set(...)` on a
+    client class with dozens of mixins). The answer for (class, name) is remembered instead.
+    """
+    if not isinstance(expression, nodes.Attribute):
+        return None
+    receivers = infer_all(expression.expr)
+    if not receivers:
+        return None
+    found: list[nodes.NodeNG] = []
+    for receiver in receivers:
+        if type(receiver) is not bases.Instance or not isinstance(receiver._proxied, nodes.ClassDef):
+            return None
+        cls = receiver._proxied
+        if cls.root().name in ("builtins", "unittest.mock", "mock.mock", "mock"):
+            return None
+        if cls not in _METHODS:
+            _METHODS[cls] = {} if _known_mro(cls) is not None else None
+        methods = _METHODS[cls]
+        if methods is None:
+            return None
+        if expression.attrname not in methods:
+            methods[expression.attrname] = _method_definitions(_known_mro(cls), expression.attrname)
+        definitions = methods[expression.attrname]
+        if definitions is None:
+            return None
+        found.extend(definitions)
+    return found
+
+
+_MROS: "weakref.WeakKeyDictionary[nodes.ClassDef, list[nodes.ClassDef] | None]" = weakref.WeakKeyDictionary()
+
+
+def _known_mro(cls: nodes.ClassDef) -> list[nodes.ClassDef] | None:
+    """The MRO of a class whose every ancestor is known (once per class); else None."""
+    if cls not in _MROS:
+        try:
+            _MROS[cls] = cls.mro() if complete_ancestry(cls) else None
+        except Exception:  # astroid: unresolvable or inconsistent bases
+            _MROS[cls] = None
+    return _MROS[cls]
+
+
+def _method_definitions(mro: list[nodes.ClassDef], name: str) -> tuple[nodes.FunctionDef, ...] | None:
+    """The defs an instance finds for `name`: those of the first class in the MRO that defines
+    it, when they are all plain `def`s. None when an instance attribute may shadow them, or the
+    name is no method (a class attribute, nothing at all: `__getattr__`?)."""
+    if any(name in klass.instance_attrs for klass in mro):
+        return None
+    for klass in mro:
+        bindings = klass.locals.get(name)
+        if bindings:
+            if all(isinstance(binding, nodes.FunctionDef) for binding in bindings):
+                return tuple(bindings)
+            return None
+    return None
 
 
 # -- awaitability ---------------------------------------------------------------------------

@@ -247,30 +247,77 @@ def _awaits_checked_or_called_by_test(scope: nodes.NodeNG, receiver: nodes.NodeN
 
 def _side_effect_drives_the_test(assertion: nodes.Attribute, scope: nodes.NodeNG,
                                  receiver: nodes.NodeNG) -> bool:
-    """The mock has a side effect (an exception, values to retry on) and the test depends on
-    it: it counts several calls (`call_count == 3` after retries), or it expects an exception
-    (`pytest.raises`). Without the `await` the side effect never happens, the control flow
-    changes, and the test fails anyway (measured on redis-py's retry tests)."""
-    if not _has_side_effect(scope, receiver):
+    """The mock has a side effect and the test depends on it: it counts calls that a raising
+    side effect (or several results) decides (`call_count == 3` after retries, `call_count == 1`
+    when the first error stops a transaction), or it expects an exception (`pytest.raises`).
+    Without the `await` the side effect never happens, the control flow changes, and the test
+    fails anyway (measured on redis-py's retry and transaction tests)."""
+    side_effect = _side_effect(scope, receiver)
+    if side_effect is None:
         return False
-    compare = assertion.parent
-    if assertion.attrname == "call_count" and isinstance(compare, nodes.Compare) and \
-            compare.left is assertion and len(compare.ops) == 1:
-        other = compare.ops[0][1]
-        if isinstance(other, nodes.Const) and isinstance(other.value, int) and other.value >= 2:
-            return True
+    count = _compared_count(assertion)
+    if count is not None and (count >= 2 or _may_raise(side_effect)):
+        return True
     return any(isinstance(w, nodes.With) and inside_expected_error(w.body[0])
                for w in scope.nodes_of_class(nodes.With) if w.body)
 
 
-def _has_side_effect(scope: nodes.NodeNG, receiver: nodes.NodeNG) -> bool:
+def _compared_count(assertion: nodes.Attribute) -> int | None:
+    """N in `m.call_count == N` or `self.assertEqual(m.call_count, N)`."""
+    if assertion.attrname != "call_count":
+        return None
+    parent = assertion.parent
+    if isinstance(parent, nodes.Compare) and parent.left is assertion and len(parent.ops) == 1:
+        other = parent.ops[0][1]
+    elif isinstance(parent, nodes.Call) and isinstance(parent.func, nodes.Attribute) and \
+            parent.func.attrname in ("assertEqual", "assertEquals") and len(parent.args) == 2:
+        other = parent.args[1] if parent.args[0] is assertion else parent.args[0]
+    else:
+        return None
+    return other.value if isinstance(other, nodes.Const) and type(other.value) is int else None
+
+
+def _side_effect(scope: nodes.NodeNG, receiver: nodes.NodeNG) -> nodes.NodeNG | None:
+    """The side effect the test gives the mock: `m.side_effect = X`, or `side_effect=X` where
+    the mock is made (`m = AsyncMock(side_effect=X)`, `obj.m = AsyncMock(...)`, `as m`)."""
     text = receiver.as_string()
     for assigned in scope.nodes_of_class(nodes.AssignAttr):
-        if assigned.attrname == "side_effect" and assigned.expr.as_string() == text:
-            return True
-    binding = single_binding(receiver) if isinstance(receiver, nodes.Name) else None
-    created = bound_value(binding) if binding is not None else None  # `m = AsyncMock(...)`, `as m`
-    return isinstance(created, nodes.Call) and any(k.arg == "side_effect" for k in created.keywords or ())
+        if assigned.attrname == "side_effect" and assigned.expr.as_string() == text \
+                and isinstance(assigned.parent, nodes.Assign):
+            return assigned.parent.value
+    made = []
+    if isinstance(receiver, nodes.Name):
+        binding = single_binding(receiver)
+        made.append(bound_value(binding) if binding is not None else None)
+    else:
+        made += [a.value for a in scope.nodes_of_class(nodes.Assign)
+                 if len(a.targets) == 1 and a.targets[0].as_string() == text]
+    for value in made:
+        if isinstance(value, nodes.Call):
+            for keyword in value.keywords or ():
+                if keyword.arg == "side_effect":
+                    return keyword.value
+    return None
+
+
+def _may_raise(side_effect: nodes.NodeNG) -> bool:
+    """An exception, a sequence holding one, or a function (which may raise)."""
+    if isinstance(side_effect, (nodes.List, nodes.Tuple)):
+        return any(_may_raise(element) for element in side_effect.elts)
+    if isinstance(side_effect, nodes.Lambda):
+        return True
+    values = infer_all(side_effect) or []
+    return any(isinstance(value, nodes.FunctionDef) or _is_exception_value(value) for value in values)
+
+
+def _is_exception_value(value: nodes.NodeNG) -> bool:
+    cls = value._proxied if isinstance(value, bases.Instance) else value
+    if not isinstance(cls, nodes.ClassDef):
+        return False
+    try:
+        return cls.is_subtype_of("builtins.BaseException")
+    except Exception:  # astroid: unresolvable bases
+        return False
 
 
 def _polarity(node: nodes.Attribute) -> str | None:

@@ -166,3 +166,18 @@ async def test_the_tests_own_callback_awaits_the_mocks():
 
     await service.fetch_many(AsyncMock(side_effect=notify_all), ["hello"])
     first.send.assert_called_once_with("hello")
+
+
+async def test_first_error_stops_the_code_under_test():
+    holder = MagicMock()
+    holder.fetch = AsyncMock(side_effect=ConnectionError("down"))
+    await service.fetch_user(holder, 1)
+    assert holder.fetch.call_count == 1  # without the await no error: the count would differ
+
+
+class TestCountedRetries(unittest.IsolatedAsyncioTestCase):
+    async def test_it(self):
+        self.client = MagicMock()
+        self.client.fetch = AsyncMock(side_effect=[TimeoutError(), {"id": 1}])
+        await service.fetch_user(self.client, 1)
+        self.assertEqual(self.client.fetch.call_count, 2)  # the retry needs the awaited error
