@@ -32,5 +32,8 @@ def analyse(filename: str, source: str, settings: Settings, tree: ast.Module | N
         module = inference.build_module(source, module_name_of(path), str(path), tree)
         if module is None:
             return []
-        ctx = Context(TestModule(module, path, project, source), settings)
-        return Dispatcher(rules).run(module, ctx)
+        try:
+            ctx = Context(TestModule(module, path, project, source), settings)
+            return Dispatcher(rules).run(module, ctx)
+        finally:
+            inference.forget_module(module)

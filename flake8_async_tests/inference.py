@@ -133,6 +133,31 @@ def _is_self_or_cls(expression: nodes.NodeNG) -> bool:
     return isinstance(expression, nodes.Name) and expression.name in ("self", "cls")
 
 
+#: Above this many entries, astroid's process-wide inference cache is emptied between files.
+INFERENCE_CACHE_LIMIT = 100_000
+
+
+def forget_module(module: nodes.Module) -> None:
+    """Let the memory of one linted file go once it is analysed.
+
+    astroid keeps every module it builds, and every inference result, for the whole process:
+    over a large suite in one flake8 worker that grew past 350 MB. The linted module is dropped
+    from astroid's module cache (another file that imports it gets it rebuilt from disk), and the
+    inference cache, whose entries hold on to the module's nodes, is emptied once it is large:
+    what it holds of the imported library modules is cheap to recompute, the memory is not."""
+    try:
+        if MANAGER.astroid_cache.get(module.name) is module:
+            del MANAGER.astroid_cache[module.name]
+        from astroid import context
+
+        if len(context._INFERENCE_CACHE) > INFERENCE_CACHE_LIMIT:
+            context._invalidate_cache()
+    except Exception as error:  # astroid internals moved: keep the memory, lose nothing else
+        if raise_internal_errors():
+            raise
+        LOG.debug("flake8-async-tests: cannot forget %s: %r", module.name, error)
+
+
 _FILE_MODULES: dict[tuple[str, float], nodes.Module | None] = {}
 
 
