@@ -77,7 +77,7 @@ def build_module(source: str, modname: str, path: str, tree: ast.Module | None =
     * with `tree` (the `ast` flake8 already parsed from the same text), astroid's rebuilder works
       from it instead of parsing the text again. That goes through astroid's builder internals,
       so any failure falls back to astroid's public `string_build`;
-    * recording only `self.x = ...` attribute assignments (see _module_from_tree);
+    * recording only `self.x = ...` attribute assignments (see _record_only_self_attributes);
     * without astroid's transforms (its "brain": dataclasses, enums, namedtuples, typing,
       builtins' inference tips), which visit every node and cost about as much as the rest of
       the build. The modules a test imports still get them. On the test module itself they only
@@ -104,23 +104,13 @@ def build_module(source: str, modname: str, path: str, tree: ast.Module | None =
 
 
 def _module_from_tree(tree: ast.Module, source: str, modname: str, path: str) -> nodes.Module | None:
-    """What `AstroidBuilder.string_build` does after parsing (astroid 3.0 to 4.x), but for
-    `obj.attr = value` only where `obj` is `self` or `cls`.
-
-    astroid records every attribute assignment on the class that `obj` infers to, process-wide:
-    a test's `conn.disconnect = AsyncMock()` becomes an instance attribute of unittest.mock's one
-    MagicMock class (or of the project's client class), and every later file sees it. Only
-    `self.x = ...` in a class of the module itself is what inference needs from a test module.
-    It also saves inferring every assignment target while building."""
+    """What `AstroidBuilder.string_build` does after parsing (astroid 3.0 to 4.x)."""
     try:
         builder = AstroidBuilder(MANAGER, apply_transforms=False)
         rebuilder = TreeRebuilder(MANAGER, data=source)
         package = os.path.splitext(os.path.basename(path))[0] == "__init__"
         module = rebuilder.visit_module(tree, modname, os.path.abspath(path), package)
         module.file_bytes = source.encode("utf-8")
-        rebuilder._delayed_assattr = [
-            node for node in rebuilder._delayed_assattr if _is_self_or_cls(node.expr)
-        ]
         return builder._post_build(module, rebuilder, "utf-8")
     except Exception as error:  # astroid internals: fall back to the public, slower path
         if raise_internal_errors():
@@ -131,6 +121,34 @@ def _module_from_tree(tree: ast.Module, source: str, modname: str, path: str) ->
 
 def _is_self_or_cls(expression: nodes.NodeNG) -> bool:
     return isinstance(expression, nodes.Name) and expression.name in ("self", "cls")
+
+
+def _record_only_self_attributes() -> None:
+    """Make astroid record `obj.attr = value` only where `obj` is `self` or `cls`.
+
+    While building a module astroid infers the target of every attribute assignment and
+    records it on whatever class that is, for the rest of the process. Two costs, both measured:
+    * wrong answers: a test's `conn.disconnect = AsyncMock()` became an attribute of
+      unittest.mock's one MagicMock class, so every later file's `MagicMock().disconnect` was an
+      AsyncMock (a false ASYNC652 on redis-py); `client.fetch = MagicMock()` made the project's
+      `UserClient.fetch` ambiguous in every later file;
+    * time: inferring those targets was most of the cost of building redis-py's library
+      modules.
+    What inference needs is `self.x = ...` in methods (instance attributes of the class itself).
+    This is process-wide: flake8's process is the plugin's, and astroid is only used here."""
+    original = getattr(AstroidBuilder, "delayed_assattr", None)
+    if original is None or getattr(original, "_self_attributes_only", False):
+        return
+
+    def delayed_assattr(self, node):
+        if _is_self_or_cls(node.expr):
+            original(self, node)
+
+    delayed_assattr._self_attributes_only = True
+    AstroidBuilder.delayed_assattr = delayed_assattr
+
+
+_record_only_self_attributes()
 
 
 #: Above this many entries, astroid's process-wide inference cache is emptied between files.

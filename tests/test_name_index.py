@@ -41,6 +41,14 @@ def test_a_tree_too_large_to_read_is_incomplete(tmp_path, monkeypatch):
     assert not NameIndex(tmp_path).complete
 
 
+def test_a_tree_of_too_many_directories_is_incomplete(tmp_path, monkeypatch):
+    for index in range(5):
+        write(tmp_path / f"d{index}" / "m.py", "")
+    monkeypatch.setattr(name_index, "MAX_DIRECTORIES", 3)
+
+    assert not NameIndex(tmp_path).complete
+
+
 def test_the_projects_own_package_is_not_looked_up_on_sys_path(tmp_path, monkeypatch):
     write(tmp_path / "src" / "app" / "__init__.py", "import app.api\n")
     write(tmp_path / "src" / "app" / "api.py", "async def get_user(): ...\n")

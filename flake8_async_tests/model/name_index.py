@@ -47,8 +47,10 @@ PROJECT_SKIPPED_DIRECTORIES = frozenset(
      ".pytest_cache", "__pycache__", "node_modules", "build", "dist", "site-packages", ".eggs"}
 )
 PACKAGE_SKIPPED_DIRECTORIES = frozenset({"__pycache__"})
-#: Above this much Python text under one root, reading it costs more than it saves: no filter.
+#: Above this much Python text, or this many directories, under one root, reading it costs more
+#: than it saves (a rootdir that is really a home directory): no filter.
 MAX_BYTES = 400 * 1024 * 1024
+MAX_DIRECTORIES = 20_000
 #: Packages every async project reaches, imported by name or not.
 ALWAYS_INDEXED = ("asyncio",)
 
@@ -130,7 +132,9 @@ def _scan_tree(root: Path, skipped: frozenset[str]) -> tuple[Names, set[str], bo
     names = Names()
     imported: set[str] = set()
     total = 0
-    for directory, subdirectories, files in os.walk(root):
+    for count, (directory, subdirectories, files) in enumerate(os.walk(root)):
+        if count > MAX_DIRECTORIES:
+            return names, imported, False
         subdirectories[:] = [d for d in subdirectories
                              if d not in skipped and not d.endswith(".egg-info")]
         for file in files:

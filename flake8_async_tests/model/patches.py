@@ -207,24 +207,24 @@ def module_member(module: nodes.Module, name: str, _depth: int = 0) -> list[node
         return [submodule] if submodule is not None else None
     values: list[nodes.NodeNG] = []
     for binding in bindings:
-        if isinstance(binding, (nodes.FunctionDef, nodes.ClassDef)):
-            values.append(binding)
-        elif isinstance(binding, nodes.ImportFrom):
-            imported = _imported(binding, name, _depth)
-            if not imported:
-                return None
-            values.extend(imported)
+        if isinstance(binding, nodes.ImportFrom):
+            found = _imported(binding, name, _depth)
         elif isinstance(binding, nodes.Import):
             value = safe_infer_name(binding, name)
-            if value is None:
-                return None
-            values.append(value)
+            found = [value] if value is not None else None
         else:
-            inferred = infer_all(binding)
-            if not inferred:
-                return None
-            values.extend(inferred)
+            found = _binding_values(binding)
+        if not found:
+            return None
+        values.extend(found)
     return values or None
+
+
+def _binding_values(binding: nodes.NodeNG) -> list[nodes.NodeNG] | None:
+    """A def or class as it is; anything else (an assignment) as inferred."""
+    if isinstance(binding, (nodes.FunctionDef, nodes.ClassDef)):
+        return [binding]
+    return infer_all(binding)
 
 
 def _imported(binding: nodes.ImportFrom, name: str, depth: int) -> list[nodes.NodeNG] | None:
@@ -257,13 +257,10 @@ def class_member(cls: nodes.ClassDef, name: str) -> list[nodes.NodeNG] | None:
         if not bindings:
             return None
         for binding in bindings:
-            if isinstance(binding, (nodes.FunctionDef, nodes.ClassDef)):
-                values.append(binding)
-            else:
-                inferred = infer_all(binding)
-                if not inferred:
-                    return None
-                values.extend(inferred)
+            found = _binding_values(binding)
+            if not found:
+                return None
+            values.extend(found)
         return values or None
     return None
 

@@ -95,6 +95,21 @@ def _mock(expression: nodes.NodeNG, ctx: Context) -> MockValue | None:
     return cache[expression]
 
 
+def _mismatch(node: nodes.NodeNG, ctx: Context, target_kind: str, substitute_kind: str):
+    """(replacement, target, substitute) when `node` replaces a function of `target_kind`
+    ('async'/'sync') with a substitute of `substitute_kind`."""
+    replacement = _replacement(node, ctx)
+    if replacement is None:
+        return None
+    target = replacement.target()
+    if target is None or target.kind != target_kind:
+        return None
+    substitute = classify_replacement(replacement)
+    if substitute is None or substitute.kind != substitute_kind:
+        return None
+    return replacement, target, substitute
+
+
 class SyncSubstituteForAsyncCallable(Rule):
     code = "ASYNC650"
     name = "sync-substitute-for-async-callable"
@@ -102,15 +117,10 @@ class SyncSubstituteForAsyncCallable(Rule):
     visits = (nodes.Call, nodes.Assign)
 
     def check(self, node, ctx: Context):
-        replacement = _replacement(node, ctx)
-        if replacement is None:
+        found = _mismatch(node, ctx, target_kind="async", substitute_kind="sync")
+        if found is None:
             return
-        target = replacement.target()
-        if target is None or target.kind != "async":
-            return
-        substitute = classify_replacement(replacement)
-        if substitute is None or substitute.kind != "sync":
-            return
+        replacement, target, substitute = found
         if replacement.is_patch:
             fix = ("use new_callable=AsyncMock, or patch() without new"
                    if substitute.text.startswith("new_callable=") else
@@ -128,15 +138,10 @@ class AsyncSubstituteForSyncCallable(Rule):
     visits = (nodes.Call, nodes.Assign)
 
     def check(self, node, ctx: Context):
-        replacement = _replacement(node, ctx)
-        if replacement is None:
+        found = _mismatch(node, ctx, target_kind="sync", substitute_kind="async")
+        if found is None:
             return
-        target = replacement.target()
-        if target is None or target.kind != "sync":
-            return
-        substitute = classify_replacement(replacement)
-        if substitute is None or substitute.kind != "async":
-            return
+        replacement, target, substitute = found
         if replacement.is_patch:
             fix = "use MagicMock(...), or patch() without new"
         else:
