@@ -74,6 +74,8 @@ class TestModule:
         self._tests_by_node: dict[nodes.FunctionDef, TestFunction] = {}
         self._fixtures_by_node: dict[nodes.FunctionDef, Fixture] = {}
         self._fixture_values_given = False
+        #: memos that several rules share for this file (what a call replaces, which mock...)
+        self.rule_caches: dict[str, dict] = {}
         self._collect()
 
     # -- collection ------------------------------------------------------------------------

@@ -76,8 +76,7 @@ def _may_replace_a_function(node: nodes.Assign, ctx: Context) -> bool:
 
 
 def _cache(ctx: Context, name: str) -> dict:
-    caches = ctx.model.__dict__.setdefault("_mock_rule_caches", {})
-    return caches.setdefault(name, {})
+    return ctx.model.rule_caches.setdefault(name, {})
 
 
 def _fixtures(ctx: Context):
