@@ -224,6 +224,23 @@ def _self_method_called(expression: nodes.NodeNG) -> str | None:
     return None
 
 
+def may_exit_before(node: nodes.NodeNG) -> bool:
+    """Can the function that holds `node` raise or return before it gets there? (a `raise` or
+    `return` in any statement before it, at its level or an enclosing one)"""
+    statement = node.statement()
+    function = node.frame()
+    while statement is not None and statement is not function:
+        sibling = statement.previous_sibling()
+        while sibling is not None:
+            if isinstance(sibling, (nodes.Raise, nodes.Return)) or any(
+                    True for _ in sibling.nodes_of_class((nodes.Raise, nodes.Return),
+                                                         skip_klass=(nodes.FunctionDef, nodes.ClassDef))):
+                return True
+            sibling = sibling.previous_sibling()
+        statement = statement.parent.statement() if statement.parent is not None else None
+    return False
+
+
 # -- small facts -------------------------------------------------------------------------------
 
 

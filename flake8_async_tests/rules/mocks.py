@@ -12,6 +12,7 @@ from ..inference import infer_all
 from ..model.awaited_parameters import (
     call_target,
     function_awaits,
+    may_exit_before,
     method_awaits_attribute,
     stored_attribute,
 )
@@ -401,10 +402,10 @@ class SyncMockAwaitedByCodeUnderTest(Rule):
         callee certainly awaits the argument."""
         definition = target.definition
         if isinstance(definition, nodes.FunctionDef):
-            if not _awaited_by_test(call):
+            if not isinstance(call.parent, nodes.Await):
                 return None
             use = function_awaits(definition, target.bound, position, keyword, protocols)
-            if use is None:
+            if use is None or _expected_before(call, use.node):
                 return None
             return (f"{display_name(definition)!r}", use.text, use.node, use.annotation,
                     use.protocol)
@@ -412,9 +413,9 @@ class SyncMockAwaitedByCodeUnderTest(Rule):
         if stored is None:
             return None
         attribute, _parameter, annotation = stored
-        for method in _awaited_methods(call):
+        for method, awaiting_call in _awaited_methods(call):
             found = method_awaits_attribute(definition, method, attribute, protocols)
-            if found is not None:
+            if found is not None and not _expected_before(awaiting_call, found[1]):
                 text, node, protocol = found
                 callee = f"'{definition.name}.{method}' (through self.{attribute})"
                 return callee, text, node, annotation, protocol
@@ -454,20 +455,23 @@ def _bare_mock(value: nodes.NodeNG) -> str | None:
     return None
 
 
-def _awaited_by_test(call: nodes.Call) -> bool:
-    """`await fetch_user(mock)`, outside any block that expects an exception."""
-    return isinstance(call.parent, nodes.Await) and not inside_expected_error(call)
+def _expected_before(awaiting_call: nodes.Call, awaited: nodes.NodeNG) -> bool:
+    """The test expects an exception (`pytest.raises`) that the callee may raise before it gets
+    to the await (`if user_id < 0: raise ValueError`): the mock is then never awaited. One raised
+    after the await (`OrderNotFound` when the awaited lookup finds nothing) is no excuse: the
+    test gets a TypeError instead."""
+    return inside_expected_error(awaiting_call) and may_exit_before(awaited)
 
 
-def _awaited_methods(construction: nodes.Call) -> list[str]:
-    """The methods the test awaits on the object it constructs, in order: `await Cls(m).run()`,
-    or `svc = Cls(m)` / `self.svc = Cls(m)` and then `await svc.run()`. None when the test sets
-    anything on the object (`svc._busy = True`, `svc.client.fetch = AsyncMock()`): its state is
-    then not what the constructor made."""
+def _awaited_methods(construction: nodes.Call) -> list[tuple[str, nodes.Call]]:
+    """(method, the test's call of it) for the methods the test awaits on the object it
+    constructs, in order: `await Cls(m).run()`, or `svc = Cls(m)` / `self.svc = Cls(m)` and then
+    `await svc.run()`. None when the test sets anything on the object (`svc._busy = True`,
+    `svc.client.fetch = AsyncMock()`): its state is then not what the constructor made."""
     parent = construction.parent
     if isinstance(parent, nodes.Attribute) and isinstance(parent.parent, nodes.Call) \
-            and parent.parent.func is parent and _awaited_by_test(parent.parent):
-        return [parent.attrname]
+            and parent.parent.func is parent and isinstance(parent.parent.parent, nodes.Await):
+        return [(parent.attrname, parent.parent)]
     if not (isinstance(parent, nodes.Assign) and len(parent.targets) == 1):
         return []
     target = parent.targets[0]
@@ -486,9 +490,8 @@ def _awaited_methods(construction: nodes.Call) -> list[str]:
     for awaited in function.nodes_of_class(nodes.Await):
         value = awaited.value
         if isinstance(value, nodes.Call) and isinstance(value.func, nodes.Attribute) \
-                and value.func.expr.as_string() == instance and not inside_expected_error(awaited) \
-                and value.func.attrname not in methods:
-            methods.append(value.func.attrname)
+                and value.func.expr.as_string() == instance:
+            methods.append((value.func.attrname, value))
     return methods
 
 

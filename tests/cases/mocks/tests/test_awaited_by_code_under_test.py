@@ -122,3 +122,13 @@ async def test_call_not_awaited_by_the_test():
 
 async def test_parameter_annotated_any():
     await service.fetch_anything(MagicMock(), 1)  # error: ASYNC653
+
+
+async def test_error_expected_before_the_await():
+    with pytest.raises(ValueError):
+        await service.fetch_positive(MagicMock(), -1)
+
+
+async def test_error_expected_after_the_await_gets_a_type_error_instead():
+    with pytest.raises(LookupError):
+        await service.fetch_or_fail(MagicMock(), 404)  # error: ASYNC653

@@ -92,3 +92,16 @@ async def fetch_if(client, wanted):
 
 async def fetch_anything(client: Any, user_id):
     return await client.fetch(user_id)
+
+
+async def fetch_positive(client, user_id):
+    if user_id < 0:
+        raise ValueError(user_id)
+    return await client.fetch(user_id)
+
+
+async def fetch_or_fail(client, user_id):
+    user = await client.fetch(user_id)
+    if user is None:
+        raise LookupError(user_id)
+    return user
