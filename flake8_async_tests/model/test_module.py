@@ -13,10 +13,10 @@ from astroid import nodes
 
 from ..inference import give_fixture_values
 from ..project import ANYIO_OR_TRIO, Conftest, Project
-from .name_index import callee_name, dynamic_names, source_names
 from .decorators import decorator_name, unknown_decorators
 from .fixtures import Fixture, fixture_of, fixtures_in, requested_names
 from .marks import Mark, RUNNER_MARKS, decorator_marks, mark_from_expression, pytestmark_marks
+from .name_index import Names, callee_name, dynamic_names, source_names
 from .unittest_classes import TestCaseKind, classify
 
 
@@ -325,7 +325,7 @@ class TestModule:
         return dynamic_names(self.module)
 
     @cached_property
-    def _own_names(self):
+    def _own_names(self) -> Names:
         return source_names(self.source or self.module.as_string())
 
     def is_test_code(self, node: nodes.NodeNG) -> bool:
