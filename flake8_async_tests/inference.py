@@ -353,6 +353,21 @@ def _binding_name(binding: nodes.NodeNG, name: str, depth: int) -> str | None:
     return None
 
 
+def single_assigned_value(name: nodes.Name) -> nodes.NodeNG | None:
+    """The value of a name bound once, by a plain one-target assignment (`later = partial(f)`,
+    `asyncio_mark = pytest.mark.asyncio`); None otherwise."""
+    try:
+        _scope, bindings = name.lookup(name.name)
+    except Exception:  # lookup failures mean 'not an alias'
+        return None
+    if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
+        return None
+    parent = bindings[0].parent
+    if isinstance(parent, nodes.Assign) and len(parent.targets) == 1:
+        return parent.value
+    return None
+
+
 @contained(None)
 def base_classes(cls: nodes.ClassDef) -> list[nodes.ClassDef | None] | None:
     """The inferred class of each base expression; None in the list where unknown."""

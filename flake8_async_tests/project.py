@@ -215,10 +215,9 @@ class Project:
         if statement.level:
             return True
         package = statement.modname.split(".")[0]
-        roots = [self.rootdir, self.rootdir / "src"]
-        roots += [self.rootdir / entry for entry in self.config.as_list("pythonpath")]
-        roots.append(basedir_of(Path(statement.root().file or self.rootdir / "x.py")))
-        return any((root / package).is_dir() or (root / f"{package}.py").is_file() for root in roots)
+        roots = self.search_path(Path(statement.root().file or self.rootdir / "conftest.py"))
+        return any(os.path.isdir(os.path.join(root, package)) or
+                   os.path.isfile(os.path.join(root, f"{package}.py")) for root in roots)
 
     def tree_uses_anyio_or_trio(self, directory: Path) -> bool:
         """Do test files below `directory` run under anyio or trio? (for a conftest's fixtures)"""

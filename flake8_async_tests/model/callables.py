@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from astroid import bases, nodes
 
-from ..inference import contained, infer_all, qualified_name
+from ..inference import contained, infer_all, qualified_name, single_assigned_value
 from .decorators import decorator_name, unknown_decorators
 
 ASYNC_MOCKS = frozenset({"unittest.mock.AsyncMock", "mock.mock.AsyncMock"})
@@ -122,10 +122,14 @@ def coroutine_function(value: nodes.NodeNG) -> Callee | None:
 def coroutine_callee(call: nodes.Call) -> Callee | None:
     """The callee of `call` when every value it may have is a coroutine function."""
     func = call.func
-    partial = partial_call(func) or partial_call(_single_assigned_value(func))
+    partial = partial_call(func) or partial_call(_assigned(func))
     if partial is not None:
         return reference_to_coroutine_function(partial.args[0])  # functools.partial(f, ...)()
     return reference_to_coroutine_function(func)
+
+
+def _assigned(expression: nodes.NodeNG) -> nodes.NodeNG | None:
+    return single_assigned_value(expression) if isinstance(expression, nodes.Name) else None
 
 
 def partial_call(expression: nodes.NodeNG | None) -> nodes.Call | None:
@@ -134,17 +138,6 @@ def partial_call(expression: nodes.NodeNG | None) -> nodes.Call | None:
             qualified_name(expression.func) in PARTIAL:
         return expression
     return None
-
-
-def _single_assigned_value(expression: nodes.NodeNG) -> nodes.NodeNG | None:
-    """The value of a name assigned exactly once in its scope (`later = partial(f, 1)`)."""
-    if not isinstance(expression, nodes.Name):
-        return None
-    _scope, bindings = expression.lookup(expression.name)
-    if len(bindings) != 1 or not isinstance(bindings[0].parent, nodes.Assign):
-        return None
-    assign = bindings[0].parent
-    return assign.value if len(assign.targets) == 1 and assign.targets[0] is bindings[0] else None
 
 
 @contained(None)

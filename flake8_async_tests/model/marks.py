@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from astroid import nodes
 
-from ..inference import qualified_name
+from ..inference import qualified_name, single_assigned_value
 
 RUNNER_MARKS = ("asyncio", "anyio", "trio")
 MARK_PREFIXES = ("pytest.mark.", "_pytest.mark.structures.MARK_GEN.", "_pytest.mark.MARK_GEN.")
@@ -64,7 +64,7 @@ def mark_from_expression(expr: nodes.NodeNG, level: str, _depth: int = 0) -> Mar
     name = mark_name(qualified_name(target))
     if name is None and call is None and isinstance(expr, nodes.Name) and _depth < 5:
         # `asyncio_mark = pytest.mark.asyncio(loop_scope="module")` then `@asyncio_mark`
-        value = _single_assigned_value(expr)
+        value = single_assigned_value(expr)
         if value is not None:
             aliased = mark_from_expression(value, level, _depth + 1)
             if aliased is not None:
@@ -78,19 +78,6 @@ def mark_from_expression(expr: nodes.NodeNG, level: str, _depth: int = 0) -> Mar
         args = tuple(call.args)
         keywords = tuple((kw.arg, kw.value) for kw in (call.keywords or ()))
     return Mark(name, expr, call, level, args, keywords)
-
-
-def _single_assigned_value(name: nodes.Name) -> nodes.NodeNG | None:
-    try:
-        _scope, bindings = name.lookup(name.name)
-    except Exception:  # lookup failures mean 'not an alias'
-        return None
-    if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
-        return None
-    parent = bindings[0].parent
-    if isinstance(parent, nodes.Assign) and len(parent.targets) == 1:
-        return parent.value
-    return None
 
 
 def decorator_marks(decorated: nodes.FunctionDef | nodes.ClassDef, level: str) -> list[Mark]:

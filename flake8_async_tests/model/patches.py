@@ -23,9 +23,8 @@ Three questions, answered only when inference is certain (else None, and rules s
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
+from typing import Callable
 
-import astroid
 from astroid import bases, nodes
 
 from ..inference import (
@@ -263,17 +262,6 @@ def class_member(cls: nodes.ClassDef, name: str) -> list[nodes.NodeNG] | None:
             values.extend(found)
         return values or None
     return None
-
-
-def _values(iterator: Iterable[nodes.NodeNG]) -> list[nodes.NodeNG] | None:
-    values = []
-    for value in iterator:
-        if value is astroid.Uninferable or isinstance(value, type(astroid.Uninferable)):
-            return None
-        values.append(value)
-        if len(values) > 8:
-            return None
-    return values or None
 
 
 def _is_mock_class(cls: nodes.ClassDef) -> bool:
@@ -700,15 +688,15 @@ def _side_effect(side_effect: nodes.NodeNG, substitute: Substitute) -> Substitut
     for value in values:
         if isinstance(value, nodes.ClassDef) or (isinstance(value, bases.Instance) and
                                                  isinstance(value._proxied, nodes.ClassDef) and
-                                                 _is_exception(value._proxied)):
-            if isinstance(value, nodes.ClassDef) and not _is_exception(value):
+                                                 is_exception_class(value._proxied)):
+            if isinstance(value, nodes.ClassDef) and not is_exception_class(value):
                 return None
             continue  # raises before anything is awaited
         return None
     return Substitute("raises", substitute.text)
 
 
-def _is_exception(cls: nodes.ClassDef) -> bool:
+def is_exception_class(cls: nodes.ClassDef) -> bool:
     try:
         return any(a.qname() == "builtins.BaseException" for a in cls.ancestors()) or \
             cls.qname() == "builtins.BaseException"

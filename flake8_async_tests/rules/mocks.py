@@ -28,6 +28,7 @@ from ..model.patches import (
     configured_in,
     created_mock,
     has_starred,
+    is_exception_class,
     mock_api,
     mock_value,
     patch_call,
@@ -317,12 +318,7 @@ def _may_raise(side_effect: nodes.NodeNG) -> bool:
 
 def _is_exception_value(value: nodes.NodeNG) -> bool:
     cls = value._proxied if isinstance(value, bases.Instance) else value
-    if not isinstance(cls, nodes.ClassDef):
-        return False
-    try:
-        return cls.is_subtype_of("builtins.BaseException")
-    except Exception:  # astroid: unresolvable bases
-        return False
+    return isinstance(cls, nodes.ClassDef) and is_exception_class(cls)
 
 
 def _polarity(node: nodes.Attribute) -> str | None:
