@@ -6,8 +6,9 @@ TypeErrors from brain plugins). Every call into it goes through `contained`, whi
 failure into the answer "unknown" (None) — and rules stay silent on unknown facts. Set the
 environment variable FLAKE8_ASYNC_TESTS_RAISE=1 to make failures raise (the test suite does).
 
-The user's code is never imported or executed: modules are built from source text, and astroid
-is told not to load C extensions.
+The user's code is never imported or executed: modules are built from source text, found on
+disk by `imports.locate` (never through the import system), and an extension module of the
+project is never loaded (see "Resolving imports").
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ from typing import Callable, Iterator, TypeVar
 
 import astroid
 from astroid import nodes
+from astroid import manager as astroid_manager_module
 from astroid.builder import AstroidBuilder
+from astroid.manager import AstroidManager
 from astroid.rebuilder import TreeRebuilder
+
+from . import imports
 
 LOG = logging.getLogger("flake8_async_tests")
 T = TypeVar("T")
@@ -197,31 +202,129 @@ def module_from_file(path: Path, modname: str) -> nodes.Module | None:
 
 @contained(None)
 def import_module(modname: str) -> nodes.Module | None:
-    """An importable module by dotted name, through the current search path (never executed)."""
+    """An importable module by dotted name, found from files (never imported or executed)."""
     return MANAGER.ast_from_module_name(modname)
 
 
-_APPLIED_PATH: tuple[str, ...] = ()
+# ---------------------------------------------------------------------------------------------
+# Resolving imports: from files only, the project's roots never on sys.path (see imports.py)
+
+#: The linted project's import roots, and sys.path without them, while a file is analysed.
+_PROJECT_ROOTS: tuple[str, ...] = ()
+_LIBRARY_PATH: tuple[str, ...] = ()
 
 
 @contextmanager
-def search_path(entries: list[str]) -> Iterator[None]:
-    """Put the project's import roots in front of sys.path while we infer, as pytest would.
+def project_imports(roots: list[str]) -> Iterator[None]:
+    """Resolve imports from the project's `roots` (pytest's order), then the interpreter's path.
 
-    astroid resolves imports through sys.path only; pylint does the same. The file-lookup cache
-    of astroid depends on sys.path, so it is dropped when the project changes.
-    """
-    global _APPLIED_PATH
-    wanted = tuple(entry for entry in entries if entry not in sys.path)
-    if wanted != _APPLIED_PATH:
-        MANAGER._mod_file_cache.clear()
-        _APPLIED_PATH = wanted
-    saved = list(sys.path)
-    sys.path[:0] = list(wanted)
+    The roots are searched by `imports.locate`, from files, and never put on `sys.path`; for
+    the time of the analysis `sys.path` itself loses every entry through which the project's
+    code could be imported (`imports.library_path`), so that nothing imported while linting —
+    by astroid, a brain or this plugin — can be the project's code."""
+    global _PROJECT_ROOTS, _LIBRARY_PATH
+    saved = (_PROJECT_ROOTS, _LIBRARY_PATH, list(sys.path))
+    _PROJECT_ROOTS = tuple(os.path.normpath(root) for root in roots)
+    library = imports.library_path(_PROJECT_ROOTS, os.getcwd())
+    if library != _LIBRARY_PATH:
+        _forget_finder_caches()
+    _LIBRARY_PATH = library
+    sys.path[:] = library
     try:
         yield
     finally:
-        sys.path[:] = saved
+        _PROJECT_ROOTS, _LIBRARY_PATH, sys.path[:] = saved
+
+
+def _forget_finder_caches() -> None:
+    """astroid memoises lookups made through sys.path, keyed by name only: when the path
+    changes, they are stale."""
+    MANAGER._mod_file_cache.clear()
+    from astroid.interpreter._import import spec, util
+
+    namespace_finder = getattr(spec, "ExplicitNamespacePackageFinder", None)
+    for cached in (getattr(spec, "_find_spec", None), getattr(util, "is_namespace", None),
+                   getattr(spec.ImportlibFinder, "find_module", None),
+                   getattr(namespace_finder, "find_module", None)):
+        getattr(cached, "cache_clear", lambda: None)()
+
+
+_ASTROID_AST_FROM_MODULE_NAME = AstroidManager.ast_from_module_name
+_ASTROID_LOAD_MODULE = astroid_manager_module.load_module_from_name
+
+
+def _ast_from_module_name(self, modname, context_file=None, use_cache=True):
+    """astroid's `ast_from_module_name`, every name first located by `imports.locate`.
+
+    A name found on disk is built from its file (a project's extension module becomes an
+    empty stub: it is never loaded), and a module astroid cached under the same name but from
+    another file (another project's `app/api.py`) is replaced, not reused. Only names with no
+    file at all (built-in modules, import hooks) reach astroid's own finder, and then with a
+    `sys.path` that holds no project directory."""
+    if not modname or modname == "__main__":
+        return _ASTROID_AST_FROM_MODULE_NAME(self, modname, None, use_cache)
+    located = imports.locate(modname, _PROJECT_ROOTS, _LIBRARY_PATH)
+    cached = self.astroid_cache.get(modname)
+    if located is None:
+        if cached is not None and cached.file and not imports.is_standard_library_file(cached.file):
+            del self.astroid_cache[modname]  # found from a file before, in another project
+        return _ASTROID_AST_FROM_MODULE_NAME(self, modname, None, use_cache)
+    if located.kind in ("missing", "compiled"):
+        return _failed_import(self, modname)
+    if located.kind == "extension":
+        if imports.is_standard_library_file(located.file):
+            return _ASTROID_AST_FROM_MODULE_NAME(self, modname, None, use_cache)
+        return self._build_stub_module(modname)
+    if cached is not None:
+        if use_cache and _is_built_from(cached, located):
+            return cached
+        del self.astroid_cache[modname]
+    if located.kind == "namespace":
+        module = self._build_namespace_module(modname, list(located.locations))
+        self.cache_module(module)
+        return module
+    return self.ast_from_file(located.file, modname, fallback=False)
+
+
+def _is_built_from(module: nodes.Module, located: imports.Located) -> bool:
+    if located.kind == "namespace":
+        return module.file is None and tuple(module.path or ()) == located.locations
+    return bool(module.file) and os.path.normpath(module.file) == located.file
+
+
+def _failed_import(manager: AstroidManager, modname: str) -> nodes.Module:
+    """What astroid does when a name is not found: its brains may still provide the module
+    (`six.moves`); otherwise ImportError, as Python would raise."""
+    for hook in manager._failed_import_hooks:
+        try:
+            return hook(modname)
+        except astroid.AstroidBuildingError:
+            continue
+    raise astroid.AstroidImportError("No module named {modname}", modname=modname)
+
+
+def _load_standard_library_module_only(dotted_name: str):
+    """The one place where astroid imports a module for real (built-in and C extension
+    modules, to read them): allowed for the interpreter's own modules, refused otherwise."""
+    if dotted_name not in sys.modules and dotted_name not in sys.builtin_module_names:
+        located = imports.locate(dotted_name, (), _LIBRARY_PATH)
+        if located is None or not located.file or not imports.is_standard_library_file(located.file):
+            raise ImportError(f"flake8-async-tests does not import {dotted_name!r}")
+    return _ASTROID_LOAD_MODULE(dotted_name)
+
+
+def _never_import_while_linting() -> None:
+    """Install the hooks above, and drop the brains that import the module they describe
+    (astroid's `gi` brain calls `__import__`). Process-wide: astroid is only used here."""
+    AstroidManager.ast_from_module_name = _ast_from_module_name
+    astroid_manager_module.load_module_from_name = _load_standard_library_module_only
+    MANAGER._failed_import_hooks[:] = [
+        hook for hook in MANAGER._failed_import_hooks
+        if not getattr(hook, "__module__", "").endswith("brain_gi")
+    ]
+
+
+_never_import_while_linting()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -149,7 +149,8 @@ class Project:
     def name_index(self) -> NameIndex:
         """The names the project and the packages it imports define (read on first use)."""
         if self._name_index is None:
-            self._name_index = NameIndex(self.rootdir)
+            roots = self.search_path(self.rootdir / "conftest.py")
+            self._name_index = NameIndex(self.rootdir, tuple(roots))
         return self._name_index
 
     # -- conftest files and fixtures --------------------------------------------------------
@@ -200,7 +201,7 @@ class Project:
         if self._addopts_plugins is None:
             self._addopts_plugins = []
             for name in plugins_named_in(self.config.as_list("addopts")):
-                with inference.search_path(self.search_path(self.rootdir / "conftest.py")):
+                with inference.project_imports(self.search_path(self.rootdir / "conftest.py")):
                     module = inference.import_module(name)
                 if module is not None and module.file:
                     self._addopts_plugins.append(describe_plugin_module(Path(module.file), module, self))

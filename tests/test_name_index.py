@@ -1,5 +1,7 @@
 """The name index that spares inference the expressions that cannot matter to a rule."""
 
+from pathlib import Path
+
 import astroid
 
 from flake8_async_tests.model import name_index
@@ -22,7 +24,7 @@ def test_project_files_and_imported_packages_are_read(tmp_path, monkeypatch):
           "async def read_all(): ...\n\nclass Stream:\n    async def __aenter__(self): ...\n")
     write(site / "notimported" / "__init__.py", "async def never_seen(): ...\n")
     monkeypatch.syspath_prepend(str(site))
-    name_index._package_names.cache_clear()
+    name_index._located_names.cache_clear()
 
     index = NameIndex(project)
 
@@ -52,13 +54,14 @@ def test_a_tree_of_too_many_directories_is_incomplete(tmp_path, monkeypatch):
 def test_the_projects_own_package_is_not_looked_up_on_sys_path(tmp_path, monkeypatch):
     write(tmp_path / "src" / "app" / "__init__.py", "import app.api\n")
     write(tmp_path / "src" / "app" / "api.py", "async def get_user(): ...\n")
-    looked_up = []
-    monkeypatch.setattr(name_index, "_package_names",
-                        lambda name: looked_up.append(name) or name_index.Names())
+    write(tmp_path / "lib" / "helpers" / "__init__.py", "import helpers\n")
+    read = []
+    monkeypatch.setattr(name_index, "_located_names",
+                        lambda located: read.append(Path(located.file).parent.name) or name_index.Names())
 
-    NameIndex(tmp_path)
+    NameIndex(tmp_path, (str(tmp_path / "src"), str(tmp_path / "lib")))
 
-    assert "app" not in looked_up and "asyncio" in looked_up
+    assert "app" not in read and "helpers" not in read and "asyncio" in read
 
 
 def test_source_names_by_kind():
@@ -87,5 +90,4 @@ def test_callee_names():
 
 def test_builtin_and_missing_modules_define_nothing():
     for name in ("sys", "no_such_package_here"):
-        names = name_index._package_names(name)
-        assert not (names.async_defs or names.sync_defs or names.async_protocol_classes)
+        assert name_index._locate_package(name, ()) is None

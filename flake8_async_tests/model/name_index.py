@@ -11,8 +11,8 @@ sync `def close` exists, and `with X()` can only enter an async-only context man
 an async def or a class of a module that defines `__aenter__`.
 
 The names are read as text from every `*.py` under the project's rootdir, from asyncio, and
-from each top-level package that a project file imports (found on `sys.path` without importing
-it); the linted module adds its own source, and the names it binds by assignment, parameter or
+from each top-level package that a project file imports (found from files as the analysis
+finds it, never imported); the linted module adds its own source, and the names it binds by assignment, parameter or
 import alias, which are always inferred (`fetch = client.get`, `self.fetch = AsyncMock()`,
 `from app import get_user as fetch_user`).
 
@@ -25,7 +25,6 @@ Everything is read once per process; a tree too large to read disables the filte
 
 from __future__ import annotations
 
-import importlib.machinery
 import os
 import re
 import sys
@@ -34,6 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from astroid import nodes
+
+from .. import imports
 
 ASYNC_DEF = re.compile(rb"\basync[ \t]+def[ \t]+(\w+)")
 SYNC_DEF = re.compile(rb"^[ \t]*def[ \t]+(\w+)", re.MULTILINE)
@@ -80,12 +81,15 @@ class NameIndex:
     """The names a project and the packages it imports define; `complete` is False when a tree
     was too large to read, and then every name may be anything."""
 
-    def __init__(self, rootdir: Path) -> None:
+    def __init__(self, rootdir: Path, roots: tuple[str, ...] = ()) -> None:
+        """`roots`: the project's import roots, searched before `sys.path` (as the analysis
+        does; see imports.locate)."""
         self.names, imported, self.complete = _scan_tree(rootdir, PROJECT_SKIPPED_DIRECTORIES)
         for package in sorted(imported | set(ALWAYS_INDEXED)):
-            if (rootdir / package).exists() or (rootdir / "src" / package).exists():
-                continue  # the project's own package: already read
-            package_names = _package_names(package)
+            located = _locate_package(package, roots)
+            if located is None or _is_under(located, rootdir):
+                continue  # nothing to read, or the project's own code: already read
+            package_names = _located_names(located)
             if package_names is None:
                 self.complete = False
                 break
@@ -170,25 +174,32 @@ def _read(path: str) -> bytes:
         return b""
 
 
+def _locate_package(package: str, roots: tuple[str, ...]) -> imports.Located | None:
+    """An imported package or module, found from files the way the analysis finds it; None
+    when it is not found or has no Python source."""
+    if not package.isidentifier():
+        return None
+    located = imports.locate(package, roots, tuple(sys.path))
+    if located is None or located.kind not in ("source", "namespace"):
+        return None
+    return located
+
+
+def _is_under(located: imports.Located, directory: Path) -> bool:
+    places = located.locations or (located.file,)
+    return all(Path(place).is_relative_to(directory) for place in places if place)
+
+
 @lru_cache(maxsize=None)
-def _package_names(package: str) -> Names | None:
-    """The names an installed package or module defines (none when it is not found or has no
-    Python source); None when it is too large to read."""
-    if not package.isidentifier() or package in sys.builtin_module_names:
-        return Names()
-    try:
-        spec = importlib.machinery.PathFinder.find_spec(package, sys.path)
-    except (ImportError, ValueError, OSError):
-        return Names()
-    if spec is None:
-        return Names()
+def _located_names(located: imports.Located) -> Names | None:
+    """The names a located package or module defines; None when it is too large to read."""
     names = Names()
-    if spec.submodule_search_locations:
-        for location in spec.submodule_search_locations:
+    if located.is_package:
+        for location in located.locations:
             found, _imports, complete = _scan_tree(Path(location), PACKAGE_SKIPPED_DIRECTORIES)
             if not complete:
                 return None
             names.add(found)
-    elif spec.origin and spec.origin.endswith(".py"):
-        names.add_text(_read(spec.origin))
+    elif located.file:
+        names.add_text(_read(located.file))
     return names
