@@ -19,7 +19,9 @@ import functools
 import logging
 import os
 import sys
+from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
@@ -31,6 +33,8 @@ from astroid.manager import AstroidManager
 from astroid.rebuilder import TreeRebuilder
 
 from . import imports
+from .cache import modules as module_cache
+from .cache.store import CacheFolder
 
 LOG = logging.getLogger("flake8_async_tests")
 T = TypeVar("T")
@@ -83,6 +87,8 @@ def build_module(source: str, modname: str, path: str, tree: ast.Module | None =
       from it instead of parsing the text again. That goes through astroid's builder internals,
       so any failure falls back to astroid's public `string_build`;
     * recording only `self.x = ...` attribute assignments (see _record_only_self_attributes);
+    * telling methods from classmethods without inferring test-library decorators
+      (`_settle_function_types`);
     * without astroid's transforms (its "brain": dataclasses, enums, namedtuples, typing,
       builtins' inference tips), which visit every node and cost about as much as the rest of
       the build. The modules a test imports still get them. On the test module itself they only
@@ -93,10 +99,11 @@ def build_module(source: str, modname: str, path: str, tree: ast.Module | None =
         module = _module_from_tree(tree or ast.parse(source), source, modname, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         module = None
-    if module is not None:
-        return module
     try:
-        return AstroidBuilder(MANAGER, apply_transforms=False).string_build(source, modname, path)
+        if module is None:
+            module = AstroidBuilder(MANAGER, apply_transforms=False).string_build(source, modname, path)
+        _settle_function_types(module)
+        return module
     except Exception as error:
         # SyntaxError: flake8 reports it (E999); RecursionError: a pathologically deep
         # expression that astroid's builder cannot handle. Both mean: no findings for this file.
@@ -106,6 +113,36 @@ def build_module(source: str, modname: str, path: str, tree: ast.Module | None =
             raise
         LOG.debug("flake8-async-tests: cannot build %s: %r", path, error)
         return None
+
+
+#: Decorators of the test libraries, none of which turns a function into a classmethod or
+#: staticmethod (read in their sources: they return the function, a wrapper, or a marker).
+PLAIN_DECORATOR_PREFIXES = (
+    "pytest.", "_pytest.", "pytest_asyncio.", "pytest_trio.", "unittest.mock.", "mock.",
+    "unittest.skip", "unittest.case.skip", "unittest.expectedFailure", "anyio.", "trio.",
+    "abc.abstractmethod", "functools.wraps", "typing.override", "typing_extensions.override",
+    "contextlib.contextmanager", "contextlib.asynccontextmanager",
+)
+
+
+def _settle_function_types(module: nodes.Module) -> None:
+    """Give each function decorated only by test-library decorators its type (method,
+    function...) as astroid would compute it, without inference.
+
+    astroid's `FunctionDef.type` infers every decorator to see whether it makes a classmethod
+    or staticmethod, and it is asked for whenever a parameter is inferred: one
+    `@pytest.mark.parametrize` made astroid build 25 modules of pytest to answer "method"."""
+    for function in module.nodes_of_class(nodes.FunctionDef):
+        if not function.decorators or "type" in function.__dict__:
+            continue
+        names = [qualified_name(d.func if isinstance(d, nodes.Call) else d) or ""
+                 for d in function.decorators.nodes]
+        if all(name.startswith(PLAIN_DECORATOR_PREFIXES) for name in names):
+            decorators, function.decorators = function.decorators, None
+            try:
+                function.__dict__["type"] = type(function).type.func(function)
+            finally:
+                function.decorators = decorators
 
 
 def _module_from_tree(tree: ast.Module, source: str, modname: str, path: str) -> nodes.Module | None:
@@ -128,6 +165,44 @@ def _is_self_or_cls(expression: nodes.NodeNG) -> bool:
     return isinstance(expression, nodes.Name) and expression.name in ("self", "cls")
 
 
+#: Methods whose first argument is the class, not an instance, whatever their decorators.
+_IMPLICIT_CLASSMETHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
+
+
+def _method_self_class(node: nodes.AssignAttr) -> nodes.ClassDef | None:
+    """The class whose instance `self` is in `self.x = ...`, when that is plain from the
+    syntax: `self` is the first parameter of a function defined in a class body, never
+    rebound, and neither the function (no decorator named classmethod or staticmethod) nor the
+    class (no base named like a metaclass) makes it anything but an instance. None otherwise,
+    and then astroid infers it."""
+    function = node.frame()
+    if not isinstance(function, nodes.FunctionDef) or not isinstance(function.parent, nodes.ClassDef):
+        return None
+    positional = [*(function.args.posonlyargs or ()), *(function.args.args or ())]
+    if not positional or positional[0].name != node.expr.name or node.expr.name != "self":
+        return None
+    if function.name in _IMPLICIT_CLASSMETHODS or function.locals.get("self") != [positional[0]]:
+        return None
+    for decorator in function.decorators.nodes if function.decorators else ():
+        if _last_name(decorator) in ("classmethod", "staticmethod"):
+            return None
+    for base in function.parent.bases:
+        name = _last_name(base) or ""
+        if name == "type" or name.endswith(("Meta", "Metaclass", "MetaClass")):
+            return None
+    return function.parent
+
+
+def _last_name(expression: nodes.NodeNG) -> str | None:
+    if isinstance(expression, nodes.Call):
+        expression = expression.func
+    if isinstance(expression, nodes.Name):
+        return expression.name
+    if isinstance(expression, nodes.Attribute):
+        return expression.attrname
+    return None
+
+
 def _record_only_self_attributes() -> None:
     """Make astroid record `obj.attr = value` only where `obj` is `self` or `cls`.
 
@@ -140,14 +215,24 @@ def _record_only_self_attributes() -> None:
     * time: inferring those targets was most of the cost of building redis-py's library
       modules.
     What inference needs is `self.x = ...` in methods (instance attributes of the class itself).
+    In a plain method that is recorded without inference (`_method_self_class`): inferring
+    `self` infers every decorator of the method to tell a method from a classmethod, and
+    `@pytest.mark.parametrize` on one test method made astroid build 25 modules of pytest.
     This is process-wide: flake8's process is the plugin's, and astroid is only used here."""
     original = getattr(AstroidBuilder, "delayed_assattr", None)
     if original is None or getattr(original, "_self_attributes_only", False):
         return
 
     def delayed_assattr(self, node):
-        if _is_self_or_cls(node.expr):
+        if not _is_self_or_cls(node.expr):
+            return
+        cls = _method_self_class(node)
+        if cls is None or "__slots__" in cls.locals:
             original(self, node)
+            return
+        values = cls.instance_attrs.setdefault(node.attrname, [])
+        if node not in values:
+            values.append(node)
 
     delayed_assattr._self_attributes_only = True
     AstroidBuilder.delayed_assattr = delayed_assattr
@@ -209,31 +294,35 @@ def import_module(modname: str) -> nodes.Module | None:
 # ---------------------------------------------------------------------------------------------
 # Resolving imports: from files only, the project's roots never on sys.path (see imports.py)
 
-#: The linted project's import roots, and sys.path without them, while a file is analysed.
+#: The linted project's import roots, sys.path without them, and the project's module cache,
+#: while a file is analysed.
 _PROJECT_ROOTS: tuple[str, ...] = ()
 _LIBRARY_PATH: tuple[str, ...] = ()
+_MODULE_CACHE: CacheFolder | None = None
 
 
 @contextmanager
-def project_imports(roots: list[str]) -> Iterator[None]:
-    """Resolve imports from the project's `roots` (pytest's order), then the interpreter's path.
+def project_imports(roots: list[str], cache: CacheFolder | None = None) -> Iterator[None]:
+    """Resolve imports from the project's `roots` (pytest's order), then the interpreter's path;
+    reuse and store built modules in `cache`.
 
     The roots are searched by `imports.locate`, from files, and never put on `sys.path`; for
     the time of the analysis `sys.path` itself loses every entry through which the project's
     code could be imported (`imports.library_path`), so that nothing imported while linting —
     by astroid, a brain or this plugin — can be the project's code."""
-    global _PROJECT_ROOTS, _LIBRARY_PATH
-    saved = (_PROJECT_ROOTS, _LIBRARY_PATH, list(sys.path))
+    global _PROJECT_ROOTS, _LIBRARY_PATH, _MODULE_CACHE
+    saved = (_PROJECT_ROOTS, _LIBRARY_PATH, _MODULE_CACHE, list(sys.path))
     _PROJECT_ROOTS = tuple(os.path.normpath(root) for root in roots)
     library = imports.library_path(_PROJECT_ROOTS, os.getcwd())
     if library != _LIBRARY_PATH:
         _forget_finder_caches()
     _LIBRARY_PATH = library
+    _MODULE_CACHE = cache
     sys.path[:] = library
     try:
         yield
     finally:
-        _PROJECT_ROOTS, _LIBRARY_PATH, sys.path[:] = saved
+        _PROJECT_ROOTS, _LIBRARY_PATH, _MODULE_CACHE, sys.path[:] = saved
 
 
 def _forget_finder_caches() -> None:
@@ -251,6 +340,42 @@ def _forget_finder_caches() -> None:
 
 _ASTROID_AST_FROM_MODULE_NAME = AstroidManager.ast_from_module_name
 _ASTROID_LOAD_MODULE = astroid_manager_module.load_module_from_name
+#: The facts each module built or loaded in this process rests on, by (name, file).
+_MODULE_FACTS: dict[tuple[str, str], module_cache.Facts] = {}
+#: How many modules were built from their file, loaded from the cache, stored in it.
+CACHE_STATS: Counter = Counter()
+
+
+@dataclass
+class _Build:
+    """A module being built from its file, and what its build has seen so far."""
+
+    name: str
+    file: str
+    facts: module_cache.Facts
+    #: it saw a module of an enclosing build half-built (an import cycle met by inference):
+    #: its form depends on that build, and it is stored with it, never alone
+    in_cycle: bool = False
+    #: the modules of its import cycle built inside it, stored together with it
+    members: list[nodes.Module] = field(default_factory=list)
+
+
+#: The builds under way, outermost first.
+_BUILDS: list[_Build] = []
+
+
+def _note(facts: module_cache.Facts) -> None:
+    """Every build under way depends on what a module it reached depends on."""
+    for build in _BUILDS:
+        build.facts.add(facts)
+
+
+def _where(located: imports.Located | None) -> object:
+    if located is None:
+        return "elsewhere"
+    if located.kind == "namespace":
+        return ("namespace", located.locations)
+    return (located.kind, located.file)
 
 
 def _ast_from_module_name(self, modname, context_file=None, use_cache=True):
@@ -264,11 +389,15 @@ def _ast_from_module_name(self, modname, context_file=None, use_cache=True):
     if not modname or modname == "__main__":
         return _ASTROID_AST_FROM_MODULE_NAME(self, modname, None, use_cache)
     located = imports.locate(modname, _PROJECT_ROOTS, _LIBRARY_PATH)
+    _note(module_cache.Facts(names={(modname, _where(located))}))
     cached = self.astroid_cache.get(modname)
     if located is None:
         if cached is not None and cached.file and not imports.is_standard_library_file(cached.file):
             del self.astroid_cache[modname]  # found from a file before, in another project
-        return _ASTROID_AST_FROM_MODULE_NAME(self, modname, None, use_cache)
+        module = _ASTROID_AST_FROM_MODULE_NAME(self, modname, None, use_cache)
+        if module.file:  # through an import hook: what it rests on is not known
+            _note(module_cache.Facts(unstorable=True))
+        return module
     if located.kind in ("missing", "compiled"):
         return _failed_import(self, modname)
     if located.kind == "extension":
@@ -277,13 +406,97 @@ def _ast_from_module_name(self, modname, context_file=None, use_cache=True):
         return self._build_stub_module(modname)
     if cached is not None:
         if use_cache and _is_built_from(cached, located):
+            _note_reused(modname, located)
             return cached
         del self.astroid_cache[modname]
     if located.kind == "namespace":
         module = self._build_namespace_module(modname, list(located.locations))
         self.cache_module(module)
         return module
-    return self.ast_from_file(located.file, modname, fallback=False)
+    return _load_or_build(self, modname, located)
+
+
+def _note_reused(modname: str, located: imports.Located) -> None:
+    facts = _MODULE_FACTS.get((modname, located.file))
+    if facts is not None:
+        _note(facts)
+        return
+    for depth, build in enumerate(_BUILDS):
+        if (build.name, build.file) == (modname, located.file):
+            for inner in _BUILDS[depth + 1:]:
+                inner.in_cycle = True
+            return
+    # built by astroid on its own: what it rests on is not known
+    _note(module_cache.Facts(unstorable=True))
+
+
+def _load_or_build(manager: AstroidManager, modname: str, located: imports.Located) -> nodes.Module:
+    """The module from the cache when every fact its stored build rests on still holds;
+    else built by astroid (and stored, with the modules of its import cycle)."""
+    identity = module_cache.file_identity(located.file)
+    cache = _MODULE_CACHE if identity is not None else None
+    if cache is not None:
+        module = _load(manager, cache, modname, located, identity)
+        if module is not None:
+            return module
+    CACHE_STATS["built"] += 1
+    build = _Build(modname, located.file, module_cache.Facts(files={identity} if identity else set()))
+    _BUILDS.append(build)
+    try:
+        module = manager.ast_from_file(located.file, modname, fallback=False)
+    finally:
+        _BUILDS.pop()
+    _MODULE_FACTS[(modname, located.file)] = build.facts
+    _note(build.facts)
+    if build.in_cycle and _BUILDS:
+        _BUILDS[-1].members += [module, *build.members]
+    elif cache is not None and not build.facts.unstorable:
+        CACHE_STATS["stored"] += module_cache.write_entry(
+            cache, modname, located.file, build.facts, [module, *build.members])
+    return module
+
+
+def _load(manager, cache, modname, located, identity) -> nodes.Module | None:
+    def still_true(facts: module_cache.Facts) -> bool:
+        return identity in facts.files and all(
+            module_cache.file_identity(path) == (path, size, mtime) for path, size, mtime in facts.files
+        ) and all(
+            _where(imports.locate(name, _PROJECT_ROOTS, _LIBRARY_PATH)) == where
+            for name, where in facts.names
+        )
+
+    def none_built_yet(member_names) -> bool:
+        """A stored import cycle is only reused whole: a member this process already has
+        (from another order of imports) would exist twice."""
+        return not any(name in manager.astroid_cache for name in member_names)
+
+    stored = module_cache.read_entry(cache, modname, located.file, still_true, none_built_yet)
+    if stored is None:
+        return None
+    facts, data = stored
+    try:
+        modules = module_cache.load_modules(data, manager.ast_from_module_name)
+    except Exception as error:  # a stored tree astroid's classes no longer fit: a miss
+        if raise_internal_errors():
+            raise
+        LOG.debug("flake8-async-tests: cannot load %s from the cache: %r", modname, error)
+        return None
+    CACHE_STATS["loaded"] += len(modules)
+    for module in modules:
+        manager.astroid_cache[module.name] = module
+        if module.file:
+            _MODULE_FACTS[(module.name, os.path.normpath(module.file))] = facts
+    _note(facts)
+    return modules[0]
+
+
+def forget_file_modules() -> None:
+    """Drop every module built from a file, as a new process would start (for the tests)."""
+    for name, module in list(MANAGER.astroid_cache.items()):
+        if module.file:
+            del MANAGER.astroid_cache[name]
+    _MODULE_FACTS.clear()
+    _FILE_MODULES.clear()
 
 
 def _is_built_from(module: nodes.Module, located: imports.Located) -> bool:

@@ -31,6 +31,8 @@ class Plugin:
         cls.settings = settings_from_options(options)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
+        if not self.settings.anything_to_report:
+            return
         from .analysis import analyse  # astroid is imported only once a file is checked
         from .inference import raise_internal_errors
 

@@ -20,6 +20,7 @@ from astroid import nodes
 from . import inference
 from .config import AsyncSetup, PytestConfig, Settings, async_setup, locate_config
 from .model.name_index import NameIndex
+from .cache.store import DIRECTORY_NAME as CACHE_DIRECTORY_NAME, CacheFolder
 from .model.fixtures import Fixture, fixtures_in
 from .model.marks import Mark, RUNNER_MARKS, pytestmark_marks
 
@@ -99,6 +100,7 @@ class Project:
         self._addopts_plugins: list[Conftest] | None = None
         self._trees: dict[Path, bool] = {}
         self._name_index: NameIndex | None = None
+        self.cache = _cache_folder_for(rootdir, settings)
 
     # -- construction ---------------------------------------------------------------------
 
@@ -150,7 +152,7 @@ class Project:
         """The names the project and the packages it imports define (read on first use)."""
         if self._name_index is None:
             roots = self.search_path(self.rootdir / "conftest.py")
-            self._name_index = NameIndex(self.rootdir, tuple(roots))
+            self._name_index = NameIndex(self.rootdir, tuple(roots), self.cache)
         return self._name_index
 
     # -- conftest files and fixtures --------------------------------------------------------
@@ -201,7 +203,8 @@ class Project:
         if self._addopts_plugins is None:
             self._addopts_plugins = []
             for name in plugins_named_in(self.config.as_list("addopts")):
-                with inference.project_imports(self.search_path(self.rootdir / "conftest.py")):
+                with inference.project_imports(self.search_path(self.rootdir / "conftest.py"),
+                                               self.cache):
                     module = inference.import_module(name)
                 if module is not None and module.file:
                     self._addopts_plugins.append(describe_plugin_module(Path(module.file), module, self))
@@ -370,6 +373,13 @@ def _matches_any(name: str, patterns: list[str]) -> bool:
         elif name.startswith(pattern):
             return True
     return False
+
+
+def _cache_folder_for(rootdir: Path, settings: Settings) -> CacheFolder | None:
+    if not settings.use_cache:
+        return None
+    directory = Path(settings.cache_dir) if settings.cache_dir else rootdir / CACHE_DIRECTORY_NAME
+    return CacheFolder.open(directory)
 
 
 def _fallback_rootdir(path: Path) -> Path:

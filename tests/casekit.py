@@ -13,6 +13,7 @@ import ast
 import io
 import json
 import re
+import tempfile
 import tokenize
 from collections import Counter
 from pathlib import Path
@@ -29,11 +30,14 @@ def case_names() -> list[str]:
     return sorted(p.name for p in CASES.iterdir() if p.is_dir())
 
 
-def settings_for(case: Path) -> Settings:
+#: The case suite's module cache: outside the repository, shared by the whole test session.
+CACHE_DIR = tempfile.mkdtemp(prefix="flake8-async-tests-cases-")
+
+
+def settings_for(case: Path, cache_dir: str = CACHE_DIR) -> Settings:
     options = case / "case.json"
-    if not options.exists():
-        return Settings()
-    data = json.loads(options.read_text())
+    data = json.loads(options.read_text()) if options.exists() else {}
+    data.setdefault("cache_dir", cache_dir)
     for key in ("enable", "selected_in_full"):
         if key in data:
             data[key] = frozenset(data[key])
@@ -68,8 +72,19 @@ def flake8_tree(source: str) -> ast.Module | None:
         return None
 
 
-def actual_findings(case: Path) -> Counter:
-    settings = settings_for(case)
+def fresh_process_state() -> None:
+    """Forget what this process learnt, as the next flake8 process would start: projects,
+    conftests and every module built from a file (the on-disk cache stays)."""
+    from flake8_async_tests import inference, project
+
+    project.Project._instances.clear()
+    project._config_for_directory.cache_clear()
+    project._has_init.cache_clear()
+    inference.forget_file_modules()
+
+
+def actual_findings(case: Path, cache_dir: str = CACHE_DIR) -> Counter:
+    settings = settings_for(case, cache_dir)
     found: Counter = Counter()
     for path in sorted(case.rglob("*.py")):
         source = path.read_text()

@@ -37,3 +37,9 @@ def test_rule_names_and_codes_are_unique_and_in_our_range():
     names = [rule.name for rule in CATALOGUE]
     assert len(set(codes)) == len(codes) and len(set(names)) == len(names)
     assert all(re.fullmatch(r"ASYNC[5-8]\d\d", code) for code in codes)
+
+
+def test_the_light_code_list_matches_the_catalogue():
+    from flake8_async_tests.codes import CODES
+
+    assert CODES == {rule.code: rule.opt_in for rule in CATALOGUE}

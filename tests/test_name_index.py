@@ -56,8 +56,8 @@ def test_the_projects_own_package_is_not_looked_up_on_sys_path(tmp_path, monkeyp
     write(tmp_path / "src" / "app" / "api.py", "async def get_user(): ...\n")
     write(tmp_path / "lib" / "helpers" / "__init__.py", "import helpers\n")
     read = []
-    monkeypatch.setattr(name_index, "_located_names",
-                        lambda located: read.append(Path(located.file).parent.name) or name_index.Names())
+    monkeypatch.setattr(name_index, "_located_names", lambda located, cache=None: (
+        read.append(Path(located.file).parent.name) or name_index.Names()))
 
     NameIndex(tmp_path, (str(tmp_path / "src"), str(tmp_path / "lib")))
 

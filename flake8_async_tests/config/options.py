@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from ..codes import CODES
+
 CODE_PATTERN = re.compile(r"^ASYNC\d{1,3}$")
 
 
@@ -27,9 +29,22 @@ class Settings:
     all_code: bool = False
     #: codes named in full by flake8's `select`/`extend-select` (they enable opt-in rules)
     selected_in_full: frozenset[str] = field(default_factory=frozenset)
+    #: the codes flake8 would show: None when all may be (the tests), else a subset of ours
+    reportable: frozenset[str] | None = None
+    #: the module cache folder (None: `.flake8_async_tests_cache` in the pytest rootdir)
+    cache_dir: str | None = None
+    use_cache: bool = True
+
+    @property
+    def anything_to_report(self) -> bool:
+        """False when flake8 would show none of the codes this configuration runs: then the
+        plugin does nothing at all (not even import astroid)."""
+        return any(self.is_enabled(code, opt_in) for code, opt_in in CODES.items())
 
     def is_enabled(self, code: str, opt_in: bool) -> bool:
         if any(code.startswith(prefix) for prefix in self.disable):
+            return False
+        if self.reportable is not None and code not in self.reportable:
             return False
         if opt_in:
             return code in self.enable or code in self.selected_in_full
@@ -88,6 +103,20 @@ def register_options(option_manager: Any) -> None:
         parse_from_config=True,
         help="apply the coroutine rules (ASYNC6xx) to non-test modules too",
     )
+    add(
+        "--async-tests-cache-dir",
+        default=None,
+        parse_from_config=True,
+        help="where built modules are kept between runs; default: "
+             ".flake8_async_tests_cache in the pytest rootdir",
+    )
+    add(
+        "--async-tests-no-cache",
+        default=False,
+        action="store_true",
+        parse_from_config=True,
+        help="neither read nor write the module cache",
+    )
 
 
 def _names(value: Iterable[str] | str | None) -> tuple[str, ...]:
@@ -114,4 +143,19 @@ def settings_from_options(options: Any) -> Settings:
         runner_decorators=_names(getattr(options, "async_tests_runner_decorators", None)),
         all_code=bool(getattr(options, "async_tests_all_code", False)),
         selected_in_full=frozenset(selected),
+        reportable=reportable_codes(options),
+        cache_dir=getattr(options, "async_tests_cache_dir", None) or None,
+        use_cache=not getattr(options, "async_tests_no_cache", False),
     )
+
+
+def reportable_codes(options: Any) -> frozenset[str] | None:
+    """The plugin's codes that flake8 would show, by flake8's own decision engine (select,
+    ignore, extend-*; per-file-ignores only narrow it per file). None when it cannot be asked."""
+    try:
+        from flake8.style_guide import Decision, DecisionEngine
+
+        engine = DecisionEngine(options)
+        return frozenset(code for code in CODES if engine.decision_for(code) is Decision.Selected)
+    except Exception:  # an older or newer flake8 without this engine: assume every code
+        return None

@@ -42,3 +42,10 @@ def unknown_decorators(decorated: nodes.FunctionDef | nodes.ClassDef) -> list[no
     if not decorated.decorators:
         return []
     return [d for d in decorated.decorators.nodes if not is_transparent(decorator_name(d))]
+
+
+def is_staticmethod(function: nodes.FunctionDef) -> bool:
+    """`@staticmethod`, read from the names (astroid's `function.type` infers every decorator
+    of the function, and a pytest decorator costs building much of pytest)."""
+    decorators = function.decorators.nodes if function.decorators else ()
+    return any(decorator_name(d) == "builtins.staticmethod" for d in decorators)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from astroid import nodes
 
 from ..inference import qualified_name
+from .decorators import is_staticmethod
 from .marks import Mark, decorator_marks
 
 FIXTURE_DECORATORS = {
@@ -136,7 +137,7 @@ def requested_names(function: nodes.FunctionDef) -> list[str]:
         if default is None
     ]
     names += kwonly
-    if names and isinstance(function.parent, nodes.ClassDef) and function.type != "staticmethod":
+    if names and isinstance(function.parent, nodes.ClassDef) and not is_staticmethod(function):
         names = names[1:]
     return names
 

@@ -12,15 +12,17 @@ an async def or a class of a module that defines `__aenter__`.
 
 The names are read as text from every `*.py` under the project's rootdir, from asyncio, and
 from each top-level package that a project file imports (found from files as the analysis
-finds it, never imported); the linted module adds its own source, and the names it binds by assignment, parameter or
-import alias, which are always inferred (`fetch = client.get`, `self.fetch = AsyncMock()`,
+finds it, never imported); the linted module adds its own source, and the names it binds by
+assignment, parameter or import alias, which are always inferred (`fetch = client.get`, `self.fetch = AsyncMock()`,
 `from app import get_user as fetch_user`).
 
 What this misses, knowingly: a function of a package that no project file imports by name,
 reached through objects another package returns. The index only ever removes candidates: a
 name in it still needs inference to be reported.
 
-Everything is read once per process; a tree too large to read disables the filter.
+Everything is read once per process, and what each file defines is kept in the cache folder
+(keyed by its size and mtime), so a later process reads only the files that changed; a tree too
+large to read disables the filter.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from pathlib import Path
 from astroid import nodes
 
 from .. import imports
+from ..cache.store import CacheFolder
 
 ASYNC_DEF = re.compile(rb"\basync[ \t]+def[ \t]+(\w+)")
 SYNC_DEF = re.compile(rb"^[ \t]*def[ \t]+(\w+)", re.MULTILINE)
@@ -81,15 +84,15 @@ class NameIndex:
     """The names a project and the packages it imports define; `complete` is False when a tree
     was too large to read, and then every name may be anything."""
 
-    def __init__(self, rootdir: Path, roots: tuple[str, ...] = ()) -> None:
+    def __init__(self, rootdir: Path, roots: tuple[str, ...] = (), cache: CacheFolder | None = None) -> None:
         """`roots`: the project's import roots, searched before `sys.path` (as the analysis
-        does; see imports.locate)."""
-        self.names, imported, self.complete = _scan_tree(rootdir, PROJECT_SKIPPED_DIRECTORIES)
+        does; see imports.locate). `cache`: where what each file defines is kept between runs."""
+        self.names, imported, self.complete = _scan_tree(rootdir, PROJECT_SKIPPED_DIRECTORIES, cache)
         for package in sorted(imported | set(ALWAYS_INDEXED)):
             located = _locate_package(package, roots)
             if located is None or _is_under(located, rootdir):
                 continue  # nothing to read, or the project's own code: already read
-            package_names = _located_names(located)
+            package_names = _located_names(located, cache)
             if package_names is None:
                 self.complete = False
                 break
@@ -98,8 +101,12 @@ class NameIndex:
 
 def source_names(source: str) -> Names:
     """The names one module's text defines (an editor's unsaved buffer, say)."""
+    return source_names_of(source.encode("utf-8", "replace"))
+
+
+def source_names_of(text: bytes) -> Names:
     names = Names()
-    names.add_text(source.encode("utf-8", "replace"))
+    names.add_text(text)
     return names
 
 
@@ -131,11 +138,13 @@ def callee_name(expression: nodes.NodeNG) -> str | None:
 # -- reading text --------------------------------------------------------------------------
 
 
-def _scan_tree(root: Path, skipped: frozenset[str]) -> tuple[Names, set[str], bool]:
+def _scan_tree(root: Path, skipped: frozenset[str], cache: CacheFolder | None = None
+               ) -> tuple[Names, set[str], bool]:
     """(names, top-level imported names, complete) of the *.py files under root."""
     names = Names()
     imported: set[str] = set()
     total = 0
+    memo = _TreeMemo(root, cache)
     for count, (directory, subdirectories, files) in enumerate(os.walk(root)):
         if count > MAX_DIRECTORIES:
             return names, imported, False
@@ -144,13 +153,43 @@ def _scan_tree(root: Path, skipped: frozenset[str]) -> tuple[Names, set[str], bo
         for file in files:
             if not file.endswith(".py"):
                 continue
-            text = _read(os.path.join(directory, file))
-            total += len(text)
+            found, file_imports, size = memo.names_of(os.path.join(directory, file))
+            total += size
             if total > MAX_BYTES:
                 return names, imported, False
-            names.add_text(text)
-            imported |= _imported_packages(text)
+            names.add(found)
+            imported |= file_imports
+    memo.save()
     return names, imported, True
+
+
+class _TreeMemo:
+    """What each file under one directory defines, kept in the cache folder between runs and
+    reused while the file's size and mtime are unchanged: a run reads only what changed."""
+
+    def __init__(self, root: Path, cache: CacheFolder | None) -> None:
+        self.root = str(root)
+        self.cache = cache
+        stored = cache.read("names", self.root) if cache is not None else None
+        self.stored: dict = stored[0] if stored is not None and isinstance(stored[0], dict) else {}
+        self.seen: dict = {}
+
+    def names_of(self, path: str) -> tuple[Names, frozenset[str], int]:
+        try:
+            status = os.stat(path)
+            identity = (status.st_size, status.st_mtime_ns)
+        except OSError:
+            identity = None
+        entry = self.stored.get(path)
+        if identity is None or entry is None or entry[0] != identity:
+            text = _read(path)
+            entry = (identity, (source_names_of(text), frozenset(_imported_packages(text)), len(text)))
+        self.seen[path] = entry
+        return entry[1]
+
+    def save(self) -> None:
+        if self.cache is not None and self.seen != self.stored:
+            self.cache.write("names", self.root, self.seen)
 
 
 def _imported_packages(text: bytes) -> set[str]:
@@ -191,12 +230,12 @@ def _is_under(located: imports.Located, directory: Path) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _located_names(located: imports.Located) -> Names | None:
+def _located_names(located: imports.Located, cache: CacheFolder | None = None) -> Names | None:
     """The names a located package or module defines; None when it is too large to read."""
     names = Names()
     if located.is_package:
         for location in located.locations:
-            found, _imports, complete = _scan_tree(Path(location), PACKAGE_SKIPPED_DIRECTORIES)
+            found, _imports, complete = _scan_tree(Path(location), PACKAGE_SKIPPED_DIRECTORIES, cache)
             if not complete:
                 return None
             names.add(found)

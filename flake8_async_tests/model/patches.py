@@ -35,6 +35,7 @@ from ..inference import (
     safe_infer,
     safe_infer_name,
 )
+from .decorators import is_staticmethod
 from .callables import (
     Callee,
     complete_ancestry,
@@ -1019,7 +1020,7 @@ def injected_mocks(function: nodes.FunctionDef) -> dict[str, nodes.Call]:
     if not calls:
         return {}
     parameters = [arg.name for arg in (function.args.posonlyargs or []) + (function.args.args or [])]
-    if isinstance(parent, nodes.ClassDef) and function.type != "staticmethod" and parameters:
+    if isinstance(parent, nodes.ClassDef) and not is_staticmethod(function) and parameters:
         parameters = parameters[1:]
     return dict(zip(parameters, calls))
 
