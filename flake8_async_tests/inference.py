@@ -360,8 +360,9 @@ class _Build:
     members: list[nodes.Module] = field(default_factory=list)
 
 
-#: The builds under way, outermost first.
+#: The builds under way, outermost first; the modules being loaded from the cache.
 _BUILDS: list[_Build] = []
+_LOADING: set[str] = set()
 
 
 def _note(facts: module_cache.Facts) -> None:
@@ -470,17 +471,28 @@ def _load(manager, cache, modname, located, identity) -> nodes.Module | None:
         (from another order of imports) would exist twice."""
         return not any(name in manager.astroid_cache for name in member_names)
 
+    def referred_module(name: str) -> nodes.Module:
+        if name in _LOADING:  # two stored modules referring to each other: build instead
+            raise module_cache.NotStorable(f"{name} refers back to a module being loaded")
+        return manager.ast_from_module_name(name)
+
     stored = module_cache.read_entry(cache, modname, located.file, still_true, none_built_yet)
     if stored is None:
         return None
     facts, data = stored
+    _LOADING.add(modname)
     try:
-        modules = module_cache.load_modules(data, manager.ast_from_module_name)
+        modules = module_cache.load_modules(data, referred_module)
+    except module_cache.NotStorable as error:
+        LOG.debug("flake8-async-tests: %s not loaded: %s", modname, error)
+        return None
     except Exception as error:  # a stored tree astroid's classes no longer fit: a miss
         if raise_internal_errors():
             raise
         LOG.debug("flake8-async-tests: cannot load %s from the cache: %r", modname, error)
         return None
+    finally:
+        _LOADING.discard(modname)
     CACHE_STATS["loaded"] += len(modules)
     for module in modules:
         manager.astroid_cache[module.name] = module

@@ -67,11 +67,17 @@ COPY_IGNORE = shutil.ignore_patterns(
     ".git", "build", "dist", "*.egg-info", "__pycache__", ".venv*", ".pytest_cache"
 )
 
+#: In a command: replaced by a new, empty cache folder for every run (a cold run).
+FRESH_CACHE = "@FRESH_CACHE@"
+
 # Targets from the issue.
 TARGET_ADDED_VS_FLAKE8 = 1.0
 TARGET_ADDED_VS_PYLINT = 0.5
 TARGET_LINEARITY = 0.30
 TARGET_PEAK_MB = 300.0
+TARGET_FILE_WARM_S = 0.3
+TARGET_FILE_COLD_S = 1.5
+TARGET_NOT_SELECTED_S = 0.05
 
 
 # --------------------------------------------------------------------------- corpus
@@ -317,6 +323,7 @@ def run_once(cmd: list[str], scratch: Path, measurement: Measurement) -> None:
     so the parent does no work while the child runs.
     """
     out_path = scratch / "output.txt"
+    cmd = [arg.replace(FRESH_CACHE, tempfile.mkdtemp(dir=scratch, prefix="cache-")) for arg in cmd]
     with open(out_path, "w") as out, open(scratch / "stderr.txt", "w") as err:
         start = time.perf_counter()
         child = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=scratch, env=child_environment())
@@ -334,9 +341,9 @@ def run_once(cmd: list[str], scratch: Path, measurement: Measurement) -> None:
     measurement.peak_kib = max(measurement.peak_kib, usage.ru_maxrss)  # KiB on Linux
 
 
-def flake8_command(python: Path, files: list[Path]) -> list[str]:
+def flake8_command(python: Path, files: list[Path], *options: str) -> list[str]:
     """flake8, one process, no config files, its default --select (plugins run anyway)."""
-    return [str(python), "-m", "flake8", "--isolated", "--jobs=1", "--exit-zero", *map(str, files)]
+    return [str(python), "-m", "flake8", "--isolated", "--jobs=1", "--exit-zero", *options, *map(str, files)]
 
 
 def pylint_command(python: Path, files: list[Path]) -> list[str]:
@@ -351,13 +358,19 @@ class Tools:
     baseline: Path
     plugin: Path
     pylint: Path
+    #: the warm runs' cache folder, filled by one untimed run before them
+    warm_cache: Path | None = None
 
     def commands(self, files: list[Path]) -> dict[str, list[str]]:
-        return {
+        commands = {
             "flake8": flake8_command(self.baseline, files),
-            "flake8+plugin": flake8_command(self.plugin, files),
+            "flake8+plugin": flake8_command(self.plugin, files, f"--async-tests-cache-dir={FRESH_CACHE}"),
             "pylint": pylint_command(self.pylint, files),
         }
+        if self.warm_cache is not None:
+            commands["flake8+plugin warm"] = flake8_command(
+                self.plugin, files, f"--async-tests-cache-dir={self.warm_cache}")
+        return commands
 
 
 def measure(
@@ -366,6 +379,9 @@ def measure(
     """Best of ``repeat`` runs of each command; the three alternate so drift hits all alike."""
     commands = tools.commands(files)
     results = {name: Measurement() for name in commands}
+    if "flake8+plugin warm" in commands:
+        log(f"{label}: filling the warm cache")
+        run_once(commands["flake8+plugin warm"], scratch, Measurement())
     for attempt in range(1, repeat + 1):
         for name, cmd in commands.items():
             log(f"{label}: {name} run {attempt}/{repeat}")
@@ -399,6 +415,11 @@ def consistency_notes(results: dict[str, Measurement]) -> list[str]:
     ]
     if len(plug) - len(ours) != len(base):
         notes.append("WARNING: the built-in findings differ between the two flake8 runs")
+    warm = results.get("flake8+plugin warm")
+    if warm is not None:
+        same = sorted(warm.output_lines) == sorted(results["flake8+plugin"].output_lines)
+        notes.append("warm-cache findings identical to cold" if same
+                     else "WARNING: the warm-cache findings differ from the cold ones")
     return notes
 
 
@@ -428,16 +449,25 @@ class SetResult:
     def added_per_1k(self) -> float:
         return self.added / self.corpus.lines * 1000
 
+    @property
+    def added_warm(self) -> float | None:
+        warm = self.results.get("flake8+plugin warm")
+        return warm.cpu - self.results["flake8"].cpu if warm is not None else None
+
     def rows(self) -> dict[str, str]:
         base, plug, lint = (self.results[k] for k in ("flake8", "flake8+plugin", "pylint"))
+        warm = self.results.get("flake8+plugin warm")
         lines_per_s = self.corpus.lines / self.added if self.added > 0 else None
         return {
             "files": f"{len(self.corpus.files):,}",
             "lines": f"{self.corpus.lines:,}",
             "flake8 (built-in checks) CPU s": fmt(base.cpu),
             "flake8 + plugin CPU s": fmt(plug.cpu),
-            "plugin added CPU s": fmt(self.added),
-            "added / flake8 built-in": fmt(ratio(self.added, base.cpu), suffix="×"),
+            "plugin added CPU s (cold cache)": fmt(self.added),
+            "added / flake8 built-in (cold)": fmt(ratio(self.added, base.cpu), suffix="×"),
+            "flake8 + plugin CPU s, warm cache": fmt(warm.cpu if warm is not None else None),
+            "added / flake8 built-in (warm)": fmt(
+                None if self.added_warm is None else ratio(self.added_warm, base.cpu), suffix="×"),
             "plugin lines/s (lines / added CPU)": fmt(lines_per_s, 0),
             "plugin added CPU s per 1,000 lines": fmt(self.added_per_1k, 4),
             "pylint async checks CPU s": fmt(lint.cpu),
@@ -480,11 +510,17 @@ def targets_table(whole: SetResult, slice_: SetResult | None) -> list[str]:
             f"{fmt(slice_.added_per_1k, 4)} vs {fmt(whole.added_per_1k, 4)} s: "
             f"{fmt(None if diff is None else diff * 100, 0, '%')}"
         )
+    vs_flake8_warm = None if whole.added_warm is None else ratio(whole.added_warm, base.cpu)
     rows = [
         (
-            "plugin added CPU ≤ 1.0× flake8's built-in checks",
+            "plugin added CPU ≤ 1.0× flake8's built-in checks (cold cache)",
             fmt(vs_flake8, suffix="×"),
             vs_flake8 is not None and vs_flake8 <= TARGET_ADDED_VS_FLAKE8,
+        ),
+        (
+            "plugin added CPU ≤ 1.0× flake8's built-in checks (warm cache)",
+            fmt(vs_flake8_warm, suffix="×"),
+            vs_flake8_warm is not None and vs_flake8_warm <= TARGET_ADDED_VS_FLAKE8,
         ),
         (
             "plugin added CPU ≤ 0.5× pylint async checks",
@@ -504,6 +540,57 @@ def targets_table(whole: SetResult, slice_: SetResult | None) -> list[str]:
     ]
     out = ["| target | measured | result |", "|---|---|---|"]
     out += [f"| {name} | {measured} | {verdict(ok)} |" for name, measured, ok in rows]
+    return out
+
+
+# --------------------------------------------------------------------------- one file
+
+
+def single_file_rows(tools: Tools, path: Path, repeat: int, scratch: Path) -> list[str]:
+    """One file in a fresh process, as an editor or a pre-commit hook runs flake8: flake8 alone,
+    the plugin with an empty cache (cold) and with the cache a previous run left (warm), and
+    the plugin installed but none of its codes selected."""
+    warm_cache = scratch / f"warm-{path.stem}"
+    not_selected = "--select=E,F,W"
+    commands = {
+        "flake8": flake8_command(tools.baseline, [path]),
+        "cold": flake8_command(tools.plugin, [path], f"--async-tests-cache-dir={FRESH_CACHE}"),
+        "warm": flake8_command(tools.plugin, [path], f"--async-tests-cache-dir={warm_cache}"),
+        "flake8 not-selected": flake8_command(tools.baseline, [path], not_selected),
+        "plugin not-selected": flake8_command(tools.plugin, [path], not_selected),
+    }
+    run_once(commands["warm"], scratch, Measurement())  # fills the warm cache
+    results = {name: Measurement() for name in commands}
+    for attempt in range(1, repeat + 1):
+        for name, cmd in commands.items():
+            log(f"{path.name}: {name} run {attempt}/{repeat}")
+            run_once(cmd, scratch, results[name])
+    base = results["flake8"].cpu
+    cold, warm = results["cold"].cpu - base, results["warm"].cpu - base
+    idle = results["plugin not-selected"].cpu - results["flake8 not-selected"].cpu
+    same = sorted(results["cold"].output_lines) == sorted(results["warm"].output_lines)
+    lines = physical_lines(path.read_text(encoding="utf-8", errors="replace"))
+    return [
+        f"| {path.name} ({lines:,} lines) | {fmt(base)} | {fmt(cold)} ({fmt(ratio(cold, base), 1)}×) "
+        f"{verdict(cold <= TARGET_FILE_COLD_S)} | {fmt(warm)} ({fmt(ratio(warm, base), 1)}×) "
+        f"{verdict(warm <= TARGET_FILE_WARM_S)} | {fmt(idle)} {verdict(idle <= TARGET_NOT_SELECTED_S)} | "
+        f"{'yes' if same else 'NO'} |"
+    ]
+
+
+def single_file_report(tools: Tools, paths: list[Path], repeat: int, scratch: Path) -> list[str]:
+    out = [
+        "### One file in a fresh process",
+        "",
+        f"CPU s, best of {repeat}; added = flake8 + plugin − flake8 alone. Targets: warm ≤ "
+        f"{TARGET_FILE_WARM_S} s, cold ≤ {TARGET_FILE_COLD_S} s, not selected ≤ {TARGET_NOT_SELECTED_S} s.",
+        "",
+        "| file | flake8 alone | added, cold cache | added, warm cache | added, none of its codes "
+        "selected | same findings warm/cold |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for path in paths:
+        out += single_file_rows(tools, path.resolve(), repeat, scratch)
     return out
 
 
@@ -616,7 +703,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Time flake8 alone, flake8 + flake8-async-tests, and pylint's async checks on a corpus.",
     )
     add = parser.add_argument
-    add("paths", nargs="+", type=Path, help="directories or *.py files to lint")
+    add("paths", nargs="*", type=Path, help="directories or *.py files to lint as a whole set")
+    add(
+        "--single-file",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="also time this file alone in a fresh process: cold cache, warm cache, not selected "
+             "(repeatable)",
+    )
     add(
         "--slice-lines",
         type=int,
@@ -673,6 +769,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.venvs = args.venvs.resolve()
     args.plugin_source = args.plugin_source.resolve()
+    if not args.paths and not args.single_file:
+        raise SystemExit("benchmark: give directories to lint, --single-file, or both")
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        scratch = Path(tmp)
+        tools = prepare_tools(args, scratch)
+        tools.warm_cache = scratch / "warm-set"
+        text = ""
+        if args.single_file:
+            text = "\n".join(["## flake8-async-tests: one file", "",
+                              *single_file_report(tools, args.single_file, args.repeat, scratch),
+                              "", "### Machine and versions", "", *machine_section(tools, args)]) + "\n"
+        if args.paths:
+            text += "\n" + whole_set_report(args, tools, scratch)
+    sys.stdout.write(text)
+    if args.output:
+        args.output.write_text(text)
+    return 0
+
+
+def whole_set_report(args: argparse.Namespace, tools: Tools, scratch: Path) -> str:
     corpus = load_corpus(args.paths)
     if not corpus.files:
         raise SystemExit("benchmark: no parsable *.py files in the given paths")
@@ -680,23 +796,16 @@ def main(argv: list[str] | None = None) -> int:
         f"corpus: {len(corpus.files)} files, {corpus.lines:,} lines "
         f"({len(corpus.unparsable)} left out: do not parse)"
     )
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        scratch = Path(tmp)
-        tools = prepare_tools(args, scratch)
-        empty = scratch / "empty.py"
-        empty.write_text("")
-        # Also the warm-up: byte-compiles whatever is not compiled yet before the real runs.
-        startup = time_set("empty file", Corpus([SourceFile(empty, 0)]), tools, args, scratch)
-        sets = []
-        if args.slice_lines:
-            label = f"slice (first {args.slice_lines:,} lines)"
-            sets.append(time_set(label, corpus.slice(args.slice_lines), tools, args, scratch))
-        sets.append(time_set("whole set", corpus, tools, args, scratch))
-        text = report(args, tools, corpus, sets, startup)
-    sys.stdout.write(text)
-    if args.output:
-        args.output.write_text(text)
-    return 0
+    empty = scratch / "empty.py"
+    empty.write_text("")
+    # Also the warm-up: byte-compiles whatever is not compiled yet before the real runs.
+    startup = time_set("empty file", Corpus([SourceFile(empty, 0)]), tools, args, scratch)
+    sets = []
+    if args.slice_lines:
+        label = f"slice (first {args.slice_lines:,} lines)"
+        sets.append(time_set(label, corpus.slice(args.slice_lines), tools, args, scratch))
+    sets.append(time_set("whole set", corpus, tools, args, scratch))
+    return report(args, tools, corpus, sets, startup)
 
 
 if __name__ == "__main__":

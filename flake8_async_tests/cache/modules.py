@@ -148,22 +148,26 @@ class _ModulePickler(pickle.Pickler):
     def __init__(self, stream, modules: list[nodes.Module]) -> None:
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
         self.group = {id(module) for module in modules}
+        #: every node of the group's trees: the others are checked for where they belong
+        self.own = {id(node) for module in modules for node in module.nodes_of_class(nodes.NodeNG)}
 
     def persistent_id(self, obj):
         if obj is Uninferable:
             return ("uninferable",)
-        if isinstance(obj, nodes.Module) and id(obj) not in self.group and _is_cached(obj):
-            return ("module", obj.name)
-        if isinstance(obj, nodes.NodeNG) and not isinstance(obj, nodes.Module):
+        if isinstance(obj, nodes.NodeNG) and id(obj) not in self.own:
             root = obj.root()
             if id(root) not in self.group and isinstance(root, nodes.Module) and _is_cached(root):
+                if obj is root:
+                    return ("module", obj.name)
                 raise NotStorable(f"refers to {obj!r} of module {root.name}")
         return None
 
     def reducer_override(self, obj):
         if isinstance(obj, nodes.NodeNG):
+            state = obj.__dict__
             skipped = _memoised_names(type(obj))
-            state = {key: value for key, value in obj.__dict__.items() if key not in skipped}
+            if not skipped.isdisjoint(state):
+                state = {key: value for key, value in state.items() if key not in skipped}
             return (copyreg.__newobj__, (type(obj),), state)
         if callable(obj) and getattr(obj, "__qualname__", "") == "_inference_tip_cached.<locals>.inner":
             name = _registered_tips()[0].get(id(_tip_function(obj)))

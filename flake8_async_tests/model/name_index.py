@@ -13,8 +13,8 @@ an async def or a class of a module that defines `__aenter__`.
 The names are read as text from every `*.py` under the project's rootdir, from asyncio, and
 from each top-level package that a project file imports (found from files as the analysis
 finds it, never imported); the linted module adds its own source, and the names it binds by
-assignment, parameter or import alias, which are always inferred (`fetch = client.get`, `self.fetch = AsyncMock()`,
-`from app import get_user as fetch_user`).
+assignment, parameter or import alias, which are always inferred (`fetch = client.get`,
+`self.fetch = AsyncMock()`, `from app import get_user as fetch_user`).
 
 What this misses, knowingly: a function of a package that no project file imports by name,
 reached through objects another package returns. The index only ever removes candidates: a
