@@ -358,6 +358,8 @@ class _Build:
     in_cycle: bool = False
     #: the modules of its import cycle built inside it, stored together with it
     members: list[nodes.Module] = field(default_factory=list)
+    #: the settled facts already merged into `facts` (by id; they live as long as the process)
+    merged: set[int] = field(default_factory=set)
 
 
 #: The builds under way, outermost first; the modules being loaded from the cache.
@@ -365,9 +367,17 @@ _BUILDS: list[_Build] = []
 _LOADING: set[str] = set()
 
 
-def _note(facts: module_cache.Facts) -> None:
-    """Every build under way depends on what a module it reached depends on."""
+def _note(facts: module_cache.Facts, settled: bool = False) -> None:
+    """Every build under way depends on what a module it reached depends on.
+
+    `settled`: the facts of a module already built or loaded (kept in _MODULE_FACTS for the
+    process, never changed again): merged into a build once, however often inference reaches
+    that module again (thousands of times while a large module is built)."""
     for build in _BUILDS:
+        if settled:
+            if id(facts) in build.merged:
+                continue
+            build.merged.add(id(facts))
         build.facts.add(facts)
 
 
@@ -420,7 +430,7 @@ def _ast_from_module_name(self, modname, context_file=None, use_cache=True):
 def _note_reused(modname: str, located: imports.Located) -> None:
     facts = _MODULE_FACTS.get((modname, located.file))
     if facts is not None:
-        _note(facts)
+        _note(facts, settled=True)
         return
     for depth, build in enumerate(_BUILDS):
         if (build.name, build.file) == (modname, located.file):

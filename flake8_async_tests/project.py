@@ -17,7 +17,7 @@ from typing import Callable
 
 from astroid import nodes
 
-from . import inference
+from . import imports, inference
 from .config import AsyncSetup, PytestConfig, Settings, async_setup, locate_config
 from .model.name_index import NameIndex
 from .cache.store import DIRECTORY_NAME as CACHE_DIRECTORY_NAME, CacheFolder
@@ -216,12 +216,18 @@ class Project:
         stay unknown), and not a class or a constant (`Client`, `TIMEOUT`)."""
         if name[:1].isupper():
             return False
-        if statement.level:
-            return True
-        package = statement.modname.split(".")[0]
         roots = self.search_path(Path(statement.root().file or self.rootdir / "conftest.py"))
-        return any(os.path.isdir(os.path.join(root, package)) or
-                   os.path.isfile(os.path.join(root, f"{package}.py")) for root in roots)
+        modname = statement.modname
+        if statement.level:
+            modname = statement.root().relative_to_absolute_name(modname, statement.level)
+        else:
+            package = modname.split(".")[0]
+            if not any(os.path.isdir(os.path.join(root, package)) or
+                       os.path.isfile(os.path.join(root, f"{package}.py")) for root in roots):
+                return False
+        located = imports.locate(modname, tuple(roots), ())
+        return not (located is not None and located.kind == "source" and
+                    _defines_plain_function(located.file, name))
 
     def tree_uses_anyio_or_trio(self, directory: Path) -> bool:
         """Do test files below `directory` run under anyio or trio? (for a conftest's fixtures)"""
@@ -324,7 +330,7 @@ def imported_fixtures(module: nodes.Module,
         if not isinstance(statement, nodes.ImportFrom):
             continue
         for original, alias in statement.names:
-            if original == "*" or not wanted(alias or original, statement):
+            if original == "*" or not wanted(original, statement):
                 continue
             value = inference.safe_infer_name(statement, alias or original)
             if isinstance(value, nodes.FunctionDef):
@@ -380,6 +386,19 @@ def _cache_folder_for(rootdir: Path, settings: Settings) -> CacheFolder | None:
         return None
     directory = Path(settings.cache_dir) if settings.cache_dir else rootdir / CACHE_DIRECTORY_NAME
     return CacheFolder.open(directory)
+
+
+@lru_cache(maxsize=1024)
+def _defines_plain_function(path: str, name: str) -> bool:
+    """Does the module define `name` with `def` and never mention "fixture"? Then `name` is
+    no fixture, and the module need not be built to find out (redis-py's conftest imports
+    `parse_url` from the 1,900-line `redis.connection`)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "fixture" not in text and re.search(
+        rf"^[ \t]*(?:async[ \t]+)?def[ \t]+{re.escape(name)}[ \t]*\(", text, re.MULTILINE) is not None
 
 
 def _fallback_rootdir(path: Path) -> Path:

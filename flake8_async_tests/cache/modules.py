@@ -143,7 +143,8 @@ def _registered_tip(name: tuple[str, int]):
 
 class _ModulePickler(pickle.Pickler):
     """Stores a group of modules (one, or an import cycle) by value; every other module it
-    refers to by name."""
+    refers to by name. Everything is decided in `reducer_override`, which pickle calls only for
+    objects it has no fast path for (not for strings, numbers, lists, dicts...)."""
 
     def __init__(self, stream, modules: list[nodes.Module]) -> None:
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
@@ -151,24 +152,21 @@ class _ModulePickler(pickle.Pickler):
         #: every node of the group's trees: the others are checked for where they belong
         self.own = {id(node) for module in modules for node in module.nodes_of_class(nodes.NodeNG)}
 
-    def persistent_id(self, obj):
-        if obj is Uninferable:
-            return ("uninferable",)
-        if isinstance(obj, nodes.NodeNG) and id(obj) not in self.own:
-            root = obj.root()
-            if id(root) not in self.group and isinstance(root, nodes.Module) and _is_cached(root):
-                if obj is root:
-                    return ("module", obj.name)
-                raise NotStorable(f"refers to {obj!r} of module {root.name}")
-        return None
-
     def reducer_override(self, obj):
         if isinstance(obj, nodes.NodeNG):
+            if id(obj) not in self.own:
+                root = obj.root()
+                if id(root) not in self.group and isinstance(root, nodes.Module) and _is_cached(root):
+                    if obj is root:
+                        return (_referred_module, (obj.name,))
+                    raise NotStorable(f"refers to {obj!r} of module {root.name}")
             state = obj.__dict__
             skipped = _memoised_names(type(obj))
             if not skipped.isdisjoint(state):
                 state = {key: value for key, value in state.items() if key not in skipped}
             return (copyreg.__newobj__, (type(obj),), state)
+        if obj is Uninferable:
+            return (_uninferable, ())
         if callable(obj) and getattr(obj, "__qualname__", "") == "_inference_tip_cached.<locals>.inner":
             name = _registered_tips()[0].get(id(_tip_function(obj)))
             if name is None:
@@ -179,17 +177,18 @@ class _ModulePickler(pickle.Pickler):
         return NotImplemented
 
 
-class _ModuleUnpickler(pickle.Unpickler):
-    def __init__(self, stream, import_module) -> None:
-        super().__init__(stream)
-        self.import_module = import_module
+def _uninferable():
+    return Uninferable
 
-    def persistent_load(self, pid):
-        if pid == ("uninferable",):
-            return Uninferable
-        if pid[0] == "module":
-            return self.import_module(pid[1])
-        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+
+#: How a module being loaded gets the other modules its stored form names (set by load_modules).
+_IMPORT_MODULE = None
+
+
+def _referred_module(name: str) -> nodes.Module:
+    if _IMPORT_MODULE is None:
+        raise pickle.UnpicklingError(f"no way to import {name}")
+    return _IMPORT_MODULE(name)
 
 
 def dump_modules(modules: list[nodes.Module]) -> bytes:
@@ -208,11 +207,15 @@ def dump_modules(modules: list[nodes.Module]) -> bytes:
 
 
 def load_modules(data: bytes, import_module) -> list[nodes.Module]:
+    """The modules of an entry; `import_module(name)` gives the other modules it refers to."""
+    global _IMPORT_MODULE
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 20_000))
+    saved, _IMPORT_MODULE = _IMPORT_MODULE, import_module
     try:
-        return _ModuleUnpickler(io.BytesIO(data), import_module).load()
+        return pickle.loads(data)
     finally:
+        _IMPORT_MODULE = saved
         sys.setrecursionlimit(limit)
 
 
