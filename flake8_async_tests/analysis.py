@@ -6,7 +6,7 @@ import ast
 import os
 from pathlib import Path
 
-from . import inference
+from . import inference, loading
 from .checker import Dispatcher
 from .config import Settings
 from .model.test_module import TestModule
@@ -28,7 +28,7 @@ def analyse(filename: str, source: str, settings: Settings, tree: ast.Module | N
     rules = [rule() for rule in CATALOGUE if settings.is_enabled(rule.code, rule.opt_in)]
     if not rules:
         return []
-    with inference.project_imports(project.search_path(path), project.cache):
+    with loading.project_imports(project.search_path(path), project.cache):
         module = inference.build_module(source, module_name_of(path), str(path), tree)
         if module is None:
             return []

@@ -17,7 +17,7 @@ from typing import Callable
 
 from astroid import nodes
 
-from . import imports, inference
+from . import imports, inference, loading
 from .config import AsyncSetup, PytestConfig, Settings, async_setup, locate_config
 from .model.name_index import NameIndex
 from .cache.store import DIRECTORY_NAME as CACHE_DIRECTORY_NAME, CacheFolder
@@ -203,8 +203,8 @@ class Project:
         if self._addopts_plugins is None:
             self._addopts_plugins = []
             for name in plugins_named_in(self.config.as_list("addopts")):
-                with inference.project_imports(self.search_path(self.rootdir / "conftest.py"),
-                                               self.cache):
+                with loading.project_imports(self.search_path(self.rootdir / "conftest.py"),
+                                             self.cache):
                     module = inference.import_module(name)
                 if module is not None and module.file:
                     self._addopts_plugins.append(describe_plugin_module(Path(module.file), module, self))

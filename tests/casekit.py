@@ -75,12 +75,12 @@ def flake8_tree(source: str) -> ast.Module | None:
 def fresh_process_state() -> None:
     """Forget what this process learnt, as the next flake8 process would start: projects,
     conftests and every module built from a file (the on-disk cache stays)."""
-    from flake8_async_tests import inference, project
+    from flake8_async_tests import loading, project
 
     project.Project._instances.clear()
     project._config_for_directory.cache_clear()
     project._has_init.cache_clear()
-    inference.forget_file_modules()
+    loading.forget_file_modules()
 
 
 def actual_findings(case: Path, cache_dir: str = CACHE_DIR) -> Counter:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from casekit import CASES, actual_findings, case_names, expected_findings, fresh_process_state
-from flake8_async_tests import inference
+from flake8_async_tests import loading
 from test_flake8_e2e import findings, flake8, project
 
 CACHE = ".flake8_async_tests_cache"
@@ -30,9 +30,9 @@ def test_every_case_is_the_same_warm_as_cold():
         fresh_process_state()
         cold = actual_findings(case, cache_dir)
         fresh_process_state()
-        before = inference.CACHE_STATS["loaded"]
+        before = loading.CACHE_STATS["loaded"]
         warm = actual_findings(case, cache_dir)
-        loaded += inference.CACHE_STATS["loaded"] - before
+        loaded += loading.CACHE_STATS["loaded"] - before
         assert warm == cold == expected_findings(case), name
     assert loaded > 0  # the warm runs really read modules from the cache
 
@@ -170,9 +170,9 @@ def test_entries_signed_by_another_user_are_not_loaded(tmp_path):
     reference = findings(flake8("--select=ASYNC", "tests", cwd=root))
     env = {"FLAKE8_ASYNC_TESTS_RAISE": "1", "PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": str(tmp_path / "home")}
     probe = (
-        "import sys\nfrom flake8.main.cli import main\nfrom flake8_async_tests import inference\n"
+        "import sys\nfrom flake8.main.cli import main\nfrom flake8_async_tests import loading\n"
         "try:\n    main(['--select=ASYNC', '--jobs=1', 'tests'])\nexcept SystemExit:\n    pass\n"
-        "print('STATS', dict(inference.CACHE_STATS), file=sys.stderr)\n"
+        "print('STATS', dict(loading.CACHE_STATS), file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=root, env=env, capture_output=True, text=True)
     assert findings(result) == reference
