@@ -212,3 +212,22 @@ def test_nothing_selected_means_nothing_done(tmp_path, options):
     result = flake8(*options, "tests", cwd=root)
     assert time.process_time() - start < 60  # (the child's CPU is measured by the benchmark)
     assert findings(result) == [] and not (root / CACHE).exists()
+
+
+def test_editor_mode_reads_the_same_cache_and_reports_the_same(tmp_path):
+    """`flake8 --stdin-display-name PATH -`, as editors run it on an unsaved buffer."""
+    root = many_tests_project(tmp_path)
+    reference = findings(flake8("--select=ASYNC", "tests/test_0.py", cwd=root))
+    source = (root / "tests" / "test_0.py").read_text()
+    env = {"FLAKE8_ASYNC_TESTS_RAISE": "1", "PATH": "/usr/bin:/bin"}
+    probe = (
+        "import sys\nfrom flake8.main.cli import main\nfrom flake8_async_tests import loading\n"
+        "try:\n    main(['--select=ASYNC', '--stdin-display-name', 'tests/test_0.py', '-'])\n"
+        "except SystemExit:\n    pass\n"
+        "print('STATS', dict(loading.CACHE_STATS), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=root, env=env, input=source,
+                            capture_output=True, text=True)
+    assert findings(result) == reference
+    stats = result.stderr.split("STATS")[1]
+    assert "'loaded'" in stats and "'built'" not in stats  # everything came from the cache

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from . import configuration, coroutines, fixtures, mocks, runners
+from . import configuration, coroutines, event_loop, fixtures, mocks, resources, runners
 from .base import Rule
 
 CATALOGUE: tuple[type[Rule], ...] = tuple(
     sorted(
-        runners.RULES + fixtures.RULES + coroutines.RULES + mocks.RULES + configuration.RULES,
+        runners.RULES + fixtures.RULES + coroutines.RULES + mocks.RULES + event_loop.RULES
+        + resources.RULES + configuration.RULES,
         key=lambda rule: rule.code,
     )
 )
