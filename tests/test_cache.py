@@ -192,6 +192,15 @@ def test_a_cache_folder_that_cannot_be_written_is_ignored(tmp_path):
     assert elsewhere.is_dir() and not (root / CACHE).exists()
 
 
+def test_entries_of_other_versions_are_dropped(tmp_path):
+    root = many_tests_project(tmp_path)
+    old = root / CACHE / "v1-0123456789abcdef"
+    old.mkdir(parents=True)
+    (old / "modules-x").write_bytes(b"an entry of another plugin version")
+    findings(flake8("--select=ASYNC", "tests", cwd=root))
+    assert not old.exists() and len(list((root / CACHE).glob("v*-*"))) == 1
+
+
 def test_a_symlinked_cache_folder_is_not_used(tmp_path):
     root = many_tests_project(tmp_path / "project")
     target = tmp_path / "target"

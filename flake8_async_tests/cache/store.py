@@ -21,6 +21,7 @@ import hmac
 import logging
 import os
 import pickle
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -156,3 +157,11 @@ class CacheFolder:
         ignore = self.directory / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# Made by flake8-async-tests: its cache, never to be committed.\n*\n")
+        self._drop_other_versions()
+
+    def _drop_other_versions(self) -> None:
+        """Entries of another plugin, astroid or Python version are never read again: their
+        folders go when this version makes its own (the cache would otherwise only grow)."""
+        for sibling in self.directory.glob("v*-*"):
+            if sibling != self.entries and sibling.is_dir() and not sibling.is_symlink():
+                shutil.rmtree(sibling, ignore_errors=True)
