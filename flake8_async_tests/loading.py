@@ -33,6 +33,8 @@ from .inference import LOG, MANAGER, forget_files_read, raise_internal_errors
 _PROJECT_ROOTS: tuple[str, ...] = ()
 _LIBRARY_PATH: tuple[str, ...] = ()
 _MODULE_CACHE: CacheFolder | None = None
+#: The sys.path astroid's own finder caches were filled under.
+_FINDER_PATH: tuple[str, ...] | None = None
 
 
 @contextmanager
@@ -44,12 +46,13 @@ def project_imports(roots: list[str], cache: CacheFolder | None = None) -> Itera
     the time of the analysis `sys.path` itself loses every entry through which the project's
     code could be imported (`imports.library_path`), so that nothing imported while linting —
     by astroid, a brain or this plugin — can be the project's code."""
-    global _PROJECT_ROOTS, _LIBRARY_PATH, _MODULE_CACHE
+    global _PROJECT_ROOTS, _LIBRARY_PATH, _MODULE_CACHE, _FINDER_PATH
     saved = (_PROJECT_ROOTS, _LIBRARY_PATH, _MODULE_CACHE, list(sys.path))
     _PROJECT_ROOTS = tuple(os.path.normpath(root) for root in roots)
     library = imports.library_path(_PROJECT_ROOTS, os.getcwd())
-    if library != _LIBRARY_PATH:
+    if library != _FINDER_PATH:
         _forget_finder_caches()
+        _FINDER_PATH = library
     _LIBRARY_PATH = library
     _MODULE_CACHE = cache
     sys.path[:] = library
@@ -133,7 +136,8 @@ def _ast_from_module_name(self, modname, context_file=None, use_cache=True):
     `sys.path` that holds no project directory."""
     if not modname or modname == "__main__":
         return _ASTROID_AST_FROM_MODULE_NAME(self, modname, None, use_cache)
-    located = imports.locate(modname, _PROJECT_ROOTS, _LIBRARY_PATH)
+    library = _LIBRARY_PATH or imports.library_path((), os.getcwd())  # outside any analysis
+    located = imports.locate(modname, _PROJECT_ROOTS, library)
     _note(module_cache.Facts(names={(modname, _where(located))}))
     cached = self.astroid_cache.get(modname)
     if located is None:
