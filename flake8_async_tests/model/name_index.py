@@ -88,6 +88,8 @@ class NameIndex:
         """`roots`: the project's import roots, searched before `sys.path` (as the analysis
         does; see imports.locate). `cache`: where what each file defines is kept between runs."""
         self.names, imported, self.complete = _scan_tree(rootdir, PROJECT_SKIPPED_DIRECTORIES, cache)
+        #: the top-level packages the project's files import by name
+        self.imported: frozenset[str] = frozenset(imported)
         for package in sorted(imported | set(ALWAYS_INDEXED)):
             located = _locate_package(package, roots)
             if located is None or _is_under(located, rootdir):
@@ -183,7 +185,7 @@ class _TreeMemo:
         entry = self.stored.get(path)
         if identity is None or entry is None or entry[0] != identity:
             text = _read(path)
-            entry = (identity, (source_names_of(text), frozenset(_imported_packages(text)), len(text)))
+            entry = (identity, (source_names_of(text), frozenset(imported_packages(text)), len(text)))
         self.seen[path] = entry
         return entry[1]
 
@@ -192,7 +194,8 @@ class _TreeMemo:
             self.cache.write("names", self.root, self.seen)
 
 
-def _imported_packages(text: bytes) -> set[str]:
+def imported_packages(text: bytes) -> set[str]:
+    """The top-level names a module's text imports (`import a.b` and `from a.b import c`: `a`)."""
     found = set()
     for match in IMPORT.finditer(text):
         if match.group(1):

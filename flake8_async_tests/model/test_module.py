@@ -16,7 +16,7 @@ from ..project import ANYIO_OR_TRIO, Conftest, Project
 from .decorators import decorator_name, unknown_decorators
 from .fixtures import Fixture, fixture_of, fixtures_in, requested_names
 from .marks import Mark, RUNNER_MARKS, decorator_marks, mark_from_expression, pytestmark_marks
-from .name_index import Names, callee_name, dynamic_names, source_names
+from .name_index import Names, callee_name, dynamic_names, imported_packages, source_names
 from .unittest_classes import TestCaseKind, classify
 
 
@@ -310,6 +310,13 @@ class TestModule:
         def (an async generator, an @asynccontextmanager) or a class of a module that defines
         `__aenter__`/`__aiter__`/`__anext__`?"""
         return self._may_be(expression, "async_defs") or self._may_be(expression, "async_protocol_classes")
+
+    def may_use_package(self, package: str) -> bool:
+        """Can objects of the top-level `package` reach this module: does any project file,
+        this one included, import it by name?"""
+        index = self.project.name_index
+        return not index.complete or package in index.imported \
+            or package in imported_packages(self.source.encode("utf-8", "replace"))
 
     def _may_be(self, expression: nodes.NodeNG, kind: str) -> bool:
         name = callee_name(expression)

@@ -59,7 +59,6 @@ BLOCKING_METHODS: dict[str, str] = {
     **{f"socket.socket.{name}": "use asyncio streams (open_connection), or the loop's sock_* methods"
        for name in ("recv", "recv_into", "recvfrom", "send", "sendall", "accept", "connect")},
 }
-BLOCKING_METHOD_NAMES = frozenset(name.rsplit(".", 1)[1] for name in BLOCKING_METHODS)
 #: How far a chain of the project's sync helpers is followed to a blocking call.
 MAX_CHAIN = 4
 #: flake8-async's and ruff's codes for blocking calls in async functions (ASYNC2xx): a line that
@@ -85,8 +84,11 @@ class BlockingCallInAsyncTest(Rule):
 
     def __init__(self) -> None:
         self._chains: dict[int, tuple[list[str], str, str] | None] = {}
+        self._lines: list[str] | None = None
 
     def check(self, node: nodes.Call, ctx: Context):
+        if isinstance(node.parent, nodes.Await):
+            return  # an awaited call is no sync call (ASYNC602's business if it is one)
         function = running_async_function(node, ctx)
         if function is None or self._silenced(node, ctx):
             return
@@ -102,10 +104,10 @@ class BlockingCallInAsyncTest(Rule):
             call = f"{names[0]}() (that is {target})"
         yield self.finding(node, call=call, function=function.name, chain=chain, fix=fix)
 
-    @staticmethod
-    def _silenced(node: nodes.Call, ctx: Context) -> bool:
-        lines = ctx.model.source.splitlines()
-        line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+    def _silenced(self, node: nodes.Call, ctx: Context) -> bool:
+        if self._lines is None:
+            self._lines = ctx.model.source.splitlines()
+        line = self._lines[node.lineno - 1] if 0 < node.lineno <= len(self._lines) else ""
         return NEIGHBOUR_NOQA.search(line) is not None
 
     def _blocking(self, call: nodes.Call, ctx: Context, depth: int,
@@ -160,10 +162,11 @@ def _blocking_target(func: nodes.NodeNG, ctx: Context) -> tuple[str, str] | None
         return name, BLOCKING_FUNCTIONS[name]
     if name in extra:
         return name, THREAD_FIX
-    if not isinstance(func, nodes.Attribute) or (
-        func.attrname not in BLOCKING_METHOD_NAMES and not any(e.endswith("." + func.attrname) for e in extra)
-    ):
+    if not isinstance(func, nodes.Attribute):
         return None
+    candidates = [q for q in (*BLOCKING_METHODS, *extra) if q.endswith("." + func.attrname)]
+    if not any(ctx.model.may_use_package(q.split(".")[0]) for q in candidates):
+        return None  # no such method in any package the project imports: nothing to infer
     value = unwrap(safe_infer(func))
     if not isinstance(value, nodes.FunctionDef) or isinstance(value, nodes.AsyncFunctionDef):
         return None
