@@ -29,9 +29,9 @@ LOOP_CREATE_TASK = frozenset({
 class TaskNeverAwaited(Rule):
     code = "ASYNC800"
     name = "task-never-awaited"
-    message = ("task from {call} {how}: the test passes whether it fails (its exception is only "
-               "logged) or never finishes (cancelled or destroyed at the end); keep it and 'await' "
-               "it, or use asyncio.TaskGroup")
+    message = ("task from {call} {how}: if it fails, its exception is only logged, never raised in "
+               "the test, and if it is still running at the end it is cancelled unseen; keep it "
+               "and 'await' it, or use asyncio.TaskGroup")
     visits = (nodes.Call,)
 
     def check(self, node: nodes.Call, ctx: Context):

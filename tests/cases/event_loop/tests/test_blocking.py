@@ -1,4 +1,6 @@
 import asyncio
+import queue
+import socket
 import subprocess
 import threading
 import time
@@ -42,13 +44,29 @@ async def test_local_helper():
     _local_helper()  # error: ASYNC700
 
 
-async def test_events_and_futures():
+async def test_joins_with_worker_threads_are_not_reported():
+    """Real suites (anyio, trio, asgiref) join their worker threads like this on purpose: a
+    bounded wait for a thread that does not need the loop."""
     event = threading.Event()
-    event.wait(0.1)  # error: ASYNC700
+    event.wait(0.1)
     with ThreadPoolExecutor() as pool:
         future = pool.submit(time.sleep, 0.1)  # handing the function to a thread: fine
-        future.result()  # error: ASYNC700
+        future.result()
         await asyncio.wrap_future(pool.submit(time.sleep, 0.1))
+
+
+async def test_a_peer_socket_after_an_async_connect_is_not_reported():
+    """anyio's and trio's pattern: the kernel has queued the connection, accept() returns."""
+    server = socket.create_server(("localhost", 0))
+    reader, writer = await asyncio.open_connection(*server.getsockname()[:2])
+    connection, _ = server.accept()
+    connection.close()
+    writer.close()
+
+
+async def test_blocking_calls_named_in_the_options_are():
+    results = queue.Queue()
+    results.get()  # error: ASYNC700
 
 
 async def test_offloaded_is_fine():
