@@ -16,6 +16,6 @@ CODES: dict[str, bool] = {
     "ASYNC650": False, "ASYNC651": False, "ASYNC652": False, "ASYNC653": False,
     "ASYNC654": False,
     "ASYNC700": False, "ASYNC701": False,
-    "ASYNC800": False, "ASYNC802": False,
+    "ASYNC800": False,
     "ASYNC850": False, "ASYNC851": False,
 }

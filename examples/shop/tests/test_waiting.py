@@ -28,10 +28,3 @@ async def test_fetch_with_a_fresh_loop(client, sample_items):
 @pytest.mark.asyncio
 async def test_orders_in_the_background(client, sample_items):
     asyncio.create_task(client.place_order(sample_items))  # ASYNC800: never awaited
-
-
-@pytest.mark.asyncio
-async def test_orders_in_parallel(client, sample_items):
-    await asyncio.gather(  # ASYNC802: the failures are returned, then dropped
-        client.place_order(sample_items), client.place_order(sample_items), return_exceptions=True
-    )

@@ -35,7 +35,7 @@ async def test_kept():
     tasks = [asyncio.create_task(work()) for _ in range(3)]
     await asyncio.gather(*tasks)
     gathered = asyncio.create_task(work())
-    await asyncio.wait([gathered])  # error: ASYNC802
+    await asyncio.wait([gathered])
     async with asyncio.TaskGroup() as group:
         group.create_task(work())
 
