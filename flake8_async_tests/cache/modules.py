@@ -15,7 +15,8 @@ What makes an entry valid — it must equal what a fresh build would give:
   and those of the modules it built or loaded meanwhile, transitively; and where each module
   name it asked for was found (`imports.locate`), so that a new file shadowing a name
   invalidates what was built without it. A module whose build saw another one half-built
-  (an import cycle met during inference) is not stored: its form depends on build order.
+  (an import cycle met during inference) depends on that build: it is stored with it, the
+  whole cycle as one entry, and loaded only whole (asyncio's 20 modules are one entry).
 
 What is stored: the module as astroid left it after its transforms and post-build steps, minus
 values astroid memoises on nodes (recomputed on demand), with each inference tip a brain set
@@ -64,7 +65,8 @@ class Facts:
     files: set[tuple[str, int, int]] = field(default_factory=set)
     #: (module name, where imports.locate found it: a file, a namespace's directories, a kind)
     names: set[tuple[str, object]] = field(default_factory=set)
-    #: saw a module that was still being built, or one whose facts are not known
+    #: saw a module whose own facts are not known (built by astroid on its own, or found
+    #: through an import hook): a build that rests on it is not stored
     unstorable: bool = False
 
     def add(self, other: "Facts") -> None:
