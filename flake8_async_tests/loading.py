@@ -138,7 +138,8 @@ def _ast_from_module_name(self, modname, context_file=None, use_cache=True):
         return _ASTROID_AST_FROM_MODULE_NAME(self, modname, None, use_cache)
     library = _LIBRARY_PATH or imports.library_path((), os.getcwd())  # outside any analysis
     located = imports.locate(modname, _PROJECT_ROOTS, library)
-    _note(module_cache.Facts(names={(modname, _where(located))}))
+    if _BUILDS:  # most calls come from the rules' inference, with no build under way
+        _note(module_cache.Facts(names={(modname, _where(located))}))
     cached = self.astroid_cache.get(modname)
     if located is None:
         if cached is not None and cached.file and not imports.is_standard_library_file(cached.file):
@@ -246,7 +247,7 @@ def _load(manager, cache, modname, located, identity) -> nodes.Module | None:
         manager.astroid_cache[module.name] = module
         if module.file:
             _MODULE_FACTS[(module.name, os.path.normpath(module.file))] = facts
-    _note(facts)
+    _note(facts, settled=True)
     return modules[0]
 
 

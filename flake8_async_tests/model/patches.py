@@ -961,21 +961,28 @@ def _is_self(expression: nodes.NodeNG) -> bool:
 
 
 def _self_attribute_values(attribute: nodes.Attribute) -> list[nodes.NodeNG] | None:
-    """The values assigned to `self.<name>` in the methods of the enclosing class."""
+    """The values assigned to `self.<name>` in the methods of the class whose method reads it."""
     function = attribute.scope()
     cls = function.parent if isinstance(function, nodes.FunctionDef) else None
     if not isinstance(cls, nodes.ClassDef):
         return None
+    return values_assigned_to_self(cls, attribute.attrname)
+
+
+def values_assigned_to_self(cls: nodes.ClassDef, name: str) -> list[nodes.NodeNG] | None:
+    """What `self.<name> = value` (or `cls.<name> = value`) assigns in the methods of `cls`;
+    None when none does, when another kind of binding does, or when the class itself defines
+    `name`: then the value is unknown."""
     values = []
     for method in cls.body:
         if not isinstance(method, nodes.FunctionDef):
             continue
         for assigned in method.nodes_of_class(nodes.AssignAttr):
-            if assigned.attrname == attribute.attrname and _is_self(assigned.expr):
+            if assigned.attrname == name and _is_self(assigned.expr):
                 if not isinstance(assigned.parent, nodes.Assign):
                     return None
                 values.append(assigned.parent.value)
-    if attribute.attrname in cls.locals:
+    if name in cls.locals:
         return None
     return values or None
 

@@ -17,6 +17,7 @@ from astroid import nodes
 from ..inference import qualified_name, safe_infer, single_assigned_value
 from ..model.callables import unwrap
 from ..model.expected_errors import inside_expected_error
+from ..model.patches import values_assigned_to_self
 from .base import Context, Rule
 
 IN_A_THREAD = "asyncio.to_thread / anyio.to_thread.run_sync / trio.to_thread.run_sync"
@@ -261,7 +262,8 @@ def is_event_loop(expression: nodes.NodeNG) -> bool:
     if isinstance(expression, nodes.Name):
         expression = single_assigned_value(expression)
     elif _is_self_attribute(expression):
-        values = _self_attribute_values(expression)
+        cls = _enclosing_class(expression)
+        values = values_assigned_to_self(cls, expression.attrname) if cls is not None else None
         return bool(values) and all(is_event_loop(value) for value in values)
     return isinstance(expression, nodes.Call) and qualified_name(expression.func) in LOOP_FACTORIES
 
@@ -271,21 +273,13 @@ def _is_self_attribute(expression: nodes.NodeNG) -> bool:
         and expression.expr.name == "self"
 
 
-def _self_attribute_values(attribute: nodes.Attribute) -> list[nodes.NodeNG]:
-    """What `self.<name> = value` assigns anywhere in the enclosing class (plain assignments
-    only; any other binding makes the answer unknown: an empty list)."""
-    cls = attribute.scope()
-    while cls is not None and not isinstance(cls, nodes.ClassDef):
-        cls = cls.parent.scope() if cls.parent else None
-    if cls is None:
-        return []
-    values = []
-    for binding in cls.instance_attrs.get(attribute.attrname, []):
-        parent = binding.parent
-        if not (isinstance(parent, nodes.Assign) and len(parent.targets) == 1):
-            return []
-        values.append(parent.value)
-    return values
+def _enclosing_class(node: nodes.NodeNG) -> nodes.ClassDef | None:
+    """The class around a method, or around the function nested in a method (`self.loop`
+    used in an `async def main()` of a test method)."""
+    scope = node.scope()
+    while scope is not None and not isinstance(scope, nodes.ClassDef):
+        scope = scope.parent.scope() if scope.parent else None
+    return scope
 
 
 RULES = (BlockingCallInAsyncTest, NestedEventLoop)
