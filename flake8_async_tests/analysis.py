@@ -23,9 +23,9 @@ def analyse(filename: str, source: str, settings: Settings, tree: ast.Module | N
     path = Path(os.path.abspath(filename))
     project = Project.for_file(str(path), settings)
     is_test_code = path.name == "conftest.py" or project.is_test_module(path)
-    if not is_test_code and not settings.all_code and not any(m in source for m in NON_TEST_MARKERS):
-        return []
     rules = [rule() for rule in CATALOGUE if settings.is_enabled(rule.code, rule.opt_in)]
+    if not is_test_code and not settings.all_code and not any(m in source for m in NON_TEST_MARKERS):
+        rules = [rule for rule in rules if rule.every_module]  # the rest look at test code only
     if not rules:
         return []
     with loading.project_imports(project.search_path(path), project.cache):

@@ -15,7 +15,9 @@ CODES: dict[str, bool] = {
     "ASYNC604": False, "ASYNC605": False, "ASYNC606": False,
     "ASYNC650": False, "ASYNC651": False, "ASYNC652": False, "ASYNC653": False,
     "ASYNC654": False,
-    "ASYNC700": False, "ASYNC701": False,
-    "ASYNC800": False,
+    "ASYNC700": False, "ASYNC701": False, "ASYNC702": False, "ASYNC703": True,
+    "ASYNC704": True,
+    "ASYNC800": False, "ASYNC801": False, "ASYNC802": False, "ASYNC803": True, "ASYNC804": True,
+    "ASYNC805": True,
     "ASYNC850": False, "ASYNC851": False,
 }

@@ -43,6 +43,9 @@ class Rule:
     message: ClassVar[str]
     #: opt-in rules run only when enabled by `async-tests-enable` or a full code in `select`
     opt_in: ClassVar[bool] = False
+    #: the rule holds for any code, not only test code: modules that are not test code are
+    #: analysed for it too (they are skipped before any rule runs otherwise)
+    every_module: ClassVar[bool] = False
     visits: ClassVar[tuple[type[nodes.NodeNG], ...]] = ()
 
     def check(self, node: nodes.NodeNG, ctx: Context) -> Iterable[Finding]:

@@ -17,8 +17,10 @@ from astroid import nodes
 from ..inference import qualified_name, safe_infer, single_assigned_value
 from ..model.callables import unwrap
 from ..model.expected_errors import inside_expected_error
+from ..model.fixtures import requested_names
 from ..model.patches import values_assigned_to_self
 from .base import Context, Rule
+from .local_flow import creation_statement, fate
 
 IN_A_THREAD = "asyncio.to_thread / anyio.to_thread.run_sync / trio.to_thread.run_sync"
 SLEEP_FIX = "use 'await asyncio.sleep(...)' (anyio.sleep / trio.sleep under those runners)"
@@ -282,4 +284,212 @@ def _enclosing_class(node: nodes.NodeNG) -> nodes.ClassDef | None:
     return scope
 
 
-RULES = (BlockingCallInAsyncTest, NestedEventLoop)
+GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
+NEW_EVENT_LOOP = frozenset({"asyncio.new_event_loop", "asyncio.events.new_event_loop"})
+SET_EVENT_LOOP = frozenset({"asyncio.set_event_loop", "asyncio.events.set_event_loop"})
+RUNNING_LOOP = frozenset({"asyncio.get_running_loop", "asyncio.events.get_running_loop",
+                          *GET_EVENT_LOOP})
+#: Exceptions whose handler shows the author expects `get_event_loop()` to fail.
+HANDLES_RUNTIME_ERROR = frozenset({"RuntimeError", "Exception", "BaseException"})
+#: Methods of a loop that close it or hand the closing on (`addCleanup(loop.close)`).
+LOOP_CLOSERS = frozenset({"close", "shutdown_asyncgens", "shutdown_default_executor"})
+ORDER_DEPENDENT = ("passes only while no async test has run before it: every asyncio.Runner "
+                   "(pytest-asyncio, anyio, IsolatedAsyncioTestCase, asyncio.run) leaves no current "
+                   "loop, and then it raises 'RuntimeError: There is no current event loop' "
+                   "(Python 3.11-3.13; always on 3.14)")
+
+
+class ManualEventLoopInTest(Rule):
+    """The event loop managed by hand in test code, in the forms verified to break a test or
+    make it depend on the tests run before it (docs/rules.md has the table)."""
+
+    code = "ASYNC702"
+    name = "manual-event-loop-in-test"
+    message = "{call} in {function!r} {consequence}; {fix}"
+    visits = (nodes.Call,)
+
+    def check(self, node: nodes.Call, ctx: Context):
+        function = node.scope()
+        if not isinstance(function, nodes.FunctionDef) or not ctx.model.is_test_code(node):
+            return
+        fixture = ctx.model.fixture_for(function)
+        if fixture is not None and fixture.name == "event_loop":
+            return  # the removed fixture's own body: ASYNC523 reports the definition
+        name = qualified_name(node.func)
+        if name in GET_EVENT_LOOP:
+            found = self._sync_get_event_loop(node, function, ctx)
+        elif name in NEW_EVENT_LOOP:
+            found = self._unclosed_new_loop(node, function)
+        elif name in SET_EVENT_LOOP:
+            found = self._loop_left_current(node, function, ctx)
+        elif isinstance(node.func, nodes.Attribute) and node.func.attrname == "close" and not node.args:
+            found = self._running_loop_closed(node, function)
+        else:
+            found = None
+        if found is not None:
+            call, consequence, fix = found
+            yield self.finding(node, call=call, function=function.name, consequence=consequence, fix=fix)
+
+    def _sync_get_event_loop(self, node, function, ctx):
+        """`asyncio.get_event_loop()` where no loop runs: a sync test, or the body of a plain
+        `@pytest.fixture` (a sync `@pytest_asyncio.fixture` runs in the runner's loop)."""
+        if isinstance(function, nodes.AsyncFunctionDef) or _tolerates_failure(node):
+            return None
+        test = ctx.model.test_for(function)
+        fixture = ctx.model.fixture_for(function)
+        if test is not None:
+            if test.cls is not None and (test.cls.kind.runs_coroutines or not test.cls.kind.complete):
+                return None  # an IsolatedAsyncioTestCase (or unknown) runs it inside its loop
+        elif fixture is None or fixture.kind != "pytest":
+            return None
+        if _sets_a_loop(function) or _sets_a_loop(_enclosing_class(function)) \
+                or any(_sets_a_loop(other.node) for other in _fixtures_around(function, ctx)):
+            return None  # the test code makes a loop current itself
+        return ("asyncio.get_event_loop()", ORDER_DEPENDENT,
+                "make the test async and use asyncio.get_running_loop(), or create a loop with "
+                "asyncio.new_event_loop() and close it")
+
+    def _unclosed_new_loop(self, node, function):
+        statement = creation_statement(node)
+        if statement is None:
+            return None
+        ending = fate(statement, LOOP_CLOSERS, passes_through=_is_set_event_loop)
+        if not ending.lost or inside_expected_error(node) or only_on_old_python(node):
+            return None
+        how = "drops the new loop" if ending.name is None else f"never closes {ending.name!r}"
+        return ("asyncio.new_event_loop()",
+                f"{how}: an open loop leaks its selector and warns 'unclosed event loop' in "
+                "whichever later test the garbage collector runs (an error under "
+                "filterwarnings = error)",
+                "close it in a finally, or let a runner own the loop (pytest-asyncio, asyncio.run)")
+
+    def _loop_left_current(self, node, function, ctx):
+        """A fixture that makes its own loop current and hands it to async tests: they run in
+        pytest-asyncio's loop, not in this one. (Other `set_event_loop(loop)` calls left
+        unreset are not reported: on real suites the library under test resets the loop, the
+        test restores a saved one, or nothing reads the current loop afterwards.)"""
+        fixture = ctx.model.fixture_for(function)
+        if fixture is None or fixture.is_async or not node.args or _is_none(node.args[0]):
+            return None
+        if not _hands_out(function) or _resets_loop(function):
+            return None
+        users = [test.name for test in ctx.model.tests if test.is_async
+                 and fixture.name in requested_names(test.node)
+                 and ctx.model.resolve_fixture(fixture.name, test.node) is fixture]
+        if not users:
+            return None
+        return (f"asyncio.set_event_loop({_short(node.args[0])})",
+                f"makes a loop current for {_listed(users)}, which pytest-asyncio runs in its own "
+                "loop, not this one (a future made with this loop fails there: 'attached to a "
+                "different loop')",
+                "drop the fixture: use asyncio.get_running_loop() in the test, and loop_scope (or "
+                "a pytest_asyncio_loop_factories hook) to choose the loop")
+
+    def _running_loop_closed(self, node, function):
+        if not isinstance(function, nodes.AsyncFunctionDef) or inside_expected_error(node):
+            return None
+        loop = node.func.expr
+        if isinstance(loop, nodes.Name):
+            loop = single_assigned_value(loop)
+        if not isinstance(loop, nodes.Call) or qualified_name(loop.func) not in RUNNING_LOOP \
+                or loop.scope() is not function:
+            return None
+        return (f"{_short(node.func.expr)}.close()",
+                "closes the running loop: RuntimeError 'Cannot close a running event loop'",
+                "leave the loop to its runner")
+
+
+def only_on_old_python(node: nodes.NodeNG) -> bool:
+    """In the body of `if sys.version_info < (3, N):` for an N no supported Python is below
+    (3.10): code that never runs."""
+    child, parent = node, node.parent
+    while parent is not None and not isinstance(parent, nodes.Module):
+        if isinstance(parent, nodes.If) and child in parent.body:
+            test = parent.test
+            if isinstance(test, nodes.Compare) and len(test.ops) == 1 and test.ops[0][0] == "<" \
+                    and qualified_name(test.left) == "sys.version_info":
+                bound = test.ops[0][1]
+                if isinstance(bound, nodes.Tuple) and all(isinstance(e, nodes.Const) for e in bound.elts) \
+                        and tuple(e.value for e in bound.elts) <= (3, 10):
+                    return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _fixtures_around(function: nodes.FunctionDef, ctx: Context):
+    """The fixtures that run before `function`: those it requests, and the autouse ones."""
+    for name in requested_names(function):
+        fixture = ctx.model.resolve_fixture(name, function)
+        if fixture is not None:
+            yield fixture
+    for fixture in ctx.model.all_fixtures:
+        if fixture.autouse:
+            yield fixture
+
+
+def _listed(names: list[str]) -> str:
+    shown = ", ".join(repr(name) for name in names[:2])
+    return shown + (f" and {len(names) - 2} more" if len(names) > 2 else "")
+
+
+def _short(node: nodes.NodeNG) -> str:
+    text = node.as_string()
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _is_set_event_loop(call: nodes.Call) -> bool:
+    return qualified_name(call.func) in SET_EVENT_LOOP
+
+
+def _set_event_loop_calls(scope: nodes.NodeNG | None):
+    if scope is None:
+        return
+    for call in scope.nodes_of_class(nodes.Call):
+        if _is_set_event_loop(call):
+            yield call, call.args[0] if call.args else None
+        elif any(qualified_name(arg) in SET_EVENT_LOOP for arg in call.args):
+            yield call, call.args[-1]  # addCleanup(asyncio.set_event_loop, None)
+
+
+def _is_none(node: nodes.NodeNG | None) -> bool:
+    return isinstance(node, nodes.Const) and node.value is None
+
+
+def _sets_a_loop(scope: nodes.NodeNG | None) -> bool:
+    return any(not _is_none(argument) for _call, argument in _set_event_loop_calls(scope))
+
+
+def _resets_loop(scope: nodes.NodeNG | None) -> bool:
+    return any(_is_none(argument) for _call, argument in _set_event_loop_calls(scope))
+
+
+def _hands_out(function: nodes.FunctionDef) -> bool:
+    """Does the fixture give a value to its requesters (a `yield x` or `return x`)?"""
+    return any(node.value is not None and node.scope() is function
+               for node in function.nodes_of_class((nodes.Yield, nodes.Return)))
+
+
+def _tolerates_failure(node: nodes.NodeNG) -> bool:
+    """Inside `try: ... except RuntimeError:` (or broader), `pytest.raises`, or `pytest.warns`:
+    the author expects the call to fail or warn."""
+    if inside_expected_error(node):
+        return True
+    child, parent = node, node.parent
+    while parent is not None and not isinstance(parent, (nodes.FunctionDef, nodes.Module)):
+        if isinstance(parent, nodes.Try) and child in parent.body:
+            for handler in parent.handlers:
+                if handler.type is None:
+                    return True
+                names = handler.type.elts if isinstance(handler.type, nodes.Tuple) else [handler.type]
+                if any(isinstance(n, nodes.Name) and n.name in HANDLES_RUNTIME_ERROR for n in names):
+                    return True
+        if isinstance(parent, nodes.With) and child in parent.body:
+            for expression, _target in parent.items:
+                if isinstance(expression, nodes.Call) and qualified_name(expression.func) in (
+                        "pytest.warns", "pytest.deprecated_call"):
+                    return True
+        child, parent = parent, parent.parent
+    return False
+
+
+RULES = (BlockingCallInAsyncTest, NestedEventLoop, ManualEventLoopInTest)

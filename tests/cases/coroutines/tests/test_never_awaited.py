@@ -110,7 +110,7 @@ async def test_stored_and_closed(client):
 
 def test_asyncio_run_in_sync_test(client):
     asyncio.run(client.fetch(1))
-    loop = asyncio.new_event_loop()
+    loop = asyncio.new_event_loop()  # error: ASYNC702
     loop.run_until_complete(get_user(1))
 
 

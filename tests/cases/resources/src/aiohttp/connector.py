@@ -1,0 +1,3 @@
+class TCPConnector:
+    async def close(self):
+        pass

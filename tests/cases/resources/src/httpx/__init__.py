@@ -1,0 +1,3 @@
+from ._client import AsyncClient
+
+__all__ = ["AsyncClient"]

@@ -1,0 +1,6 @@
+class AsyncClient:
+    async def get(self, url):
+        return url
+
+    async def aclose(self):
+        pass

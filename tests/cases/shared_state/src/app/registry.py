@@ -1,0 +1,2 @@
+HANDLERS = {}
+SEEN = set()
