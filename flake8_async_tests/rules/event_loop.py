@@ -371,7 +371,7 @@ class ManualEventLoopInTest(Rule):
         fixture = ctx.model.fixture_for(function)
         if fixture is None or fixture.is_async or not node.args or _is_none(node.args[0]):
             return None
-        if not _hands_out(function) or _resets_loop(function):
+        if not _hands_out(function, node.args[0]) or _resets_loop(function):
             return None
         users = [test.name for test in ctx.model.tests if test.is_async
                  and fixture.name in requested_names(test.node)
@@ -463,9 +463,14 @@ def _resets_loop(scope: nodes.NodeNG | None) -> bool:
     return any(_is_none(argument) for _call, argument in _set_event_loop_calls(scope))
 
 
-def _hands_out(function: nodes.FunctionDef) -> bool:
-    """Does the fixture give a value to its requesters (a `yield x` or `return x`)?"""
-    return any(node.value is not None and node.scope() is function
+def _hands_out(function: nodes.FunctionDef, loop: nodes.NodeNG) -> bool:
+    """Does the fixture give its requesters the loop it made current (`yield loop`)? A fixture
+    that hands out something else (a worker, a server) while a loop is current is not this
+    mistake: its async tests may well use the running loop."""
+    if not isinstance(loop, nodes.Name):
+        return False
+    return any(isinstance(node.value, nodes.Name) and node.value.name == loop.name
+               and node.scope() is function
                for node in function.nodes_of_class((nodes.Yield, nodes.Return)))
 
 

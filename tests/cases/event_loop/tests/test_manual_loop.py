@@ -111,6 +111,20 @@ def current_loop_for_sync_tests():
     loop.close()
 
 
+@pytest.fixture
+def worker():
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    worker = {"loop": loop}
+    yield worker
+    loop.close()
+
+
+async def test_worker_uses_the_running_loop(worker):
+    worker["loop"] = asyncio.get_running_loop()
+    assert worker
+
+
 def test_sync_test_of_the_fixture(current_loop_for_sync_tests):
     assert current_loop_for_sync_tests.run_until_complete(work()) == 1
 
