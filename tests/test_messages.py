@@ -30,3 +30,27 @@ def test_call_assertion_names_the_one_word_fix():
 def test_sync_substitute_names_the_target_and_where_it_is():
     text = message_at("mocks", "tests/test_sync_substitutes.py:16:")
     assert text.startswith("ASYNC650 'app.service.get_user' is a coroutine function (api.py:")
+
+
+def test_sync_get_event_loop_says_why_it_depends_on_order():
+    text = message_at("event_loop", "tests/test_manual_loop.py:16:")
+    assert text.startswith("ASYNC702 asyncio.get_event_loop() in 'test_sync_test_asks_for_the_current_loop' "
+                           "passes only while no async test has run before it")
+    assert "There is no current event loop" in text
+
+
+def test_unclosed_resource_names_the_alias_and_the_closing_call():
+    text = message_at("resources", "tests/test_resources.py:23:")
+    assert text.startswith("ASYNC801 Session() (that is aiohttp.ClientSession) is bound to 'session' "
+                           "and never closed")
+    assert text.endswith("use 'async with ... as session:' or 'await session.close()'")
+
+
+def test_dropped_writer_is_named():
+    text = message_at("resources", "tests/test_resources.py:42:")
+    assert text.startswith("ASYNC801 the StreamWriter of asyncio.open_connection() is bound to '_'")
+
+
+def test_factory_names_what_it_returns():
+    text = message_at("resources", "tests/test_resources.py:68:")
+    assert text.startswith("ASYNC801 make_session() (it returns a new aiohttp.ClientSession()) is bound")

@@ -64,14 +64,14 @@ def _discarded(awaited: nodes.Await) -> str | None:
     statement = awaited.parent
     if isinstance(statement, nodes.Expr):
         return "drops its results"
-    if not isinstance(statement, nodes.Assign) or statement.value is not awaited:
+    if not isinstance(statement, nodes.Assign) or statement.value is not awaited \
+            or len(statement.targets) != 1:
         return None
+    target = statement.targets[0]
+    if not isinstance(target, (nodes.Tuple, nodes.AssignName)):
+        return None  # stored in an attribute or a container: read elsewhere
     function = statement.scope()
-    names = [target for target in statement.targets[0].nodes_of_class(nodes.AssignName)] \
-        if isinstance(statement.targets[0], (nodes.Tuple, nodes.AssignName)) else []
-    if len(statement.targets) != 1 or not names:
-        return None
-    if any(uses_of(name, function) for name in names):
+    if any(uses_of(name, function) for name in target.nodes_of_class(nodes.AssignName)):
         return None
     return "never reads its results"
 
