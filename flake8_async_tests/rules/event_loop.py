@@ -19,7 +19,9 @@ from ..model.callables import unwrap
 from ..model.expected_errors import inside_expected_error
 from ..model.fixtures import requested_names
 from ..model.patches import values_assigned_to_self
+from ..rendering import short_text
 from .base import Context, Rule
+from .callees import definition_of
 from .local_flow import creation_statement, fate
 
 IN_A_THREAD = "asyncio.to_thread / anyio.to_thread.run_sync / trio.to_thread.run_sync"
@@ -185,8 +187,9 @@ def _blocking_target(func: nodes.NodeNG, ctx: Context) -> tuple[str, str] | None
 def _project_helper(func: nodes.NodeNG, ctx: Context) -> nodes.FunctionDef | None:
     """The sync function of the test code `func` calls (a helper in a test module, a conftest,
     or a module under a tests directory); None for the code under test and for libraries,
-    whose sync functions are not followed."""
-    value = unwrap(safe_infer(func))
+    whose sync functions are not followed. Found by name (rules/callees.py), not inference: this
+    runs for every call in async test code."""
+    value = definition_of(func)
     if not isinstance(value, nodes.FunctionDef) or isinstance(value, nodes.AsyncFunctionDef):
         return None
     if value.decorators is not None:
@@ -433,8 +436,7 @@ def _listed(names: list[str]) -> str:
 
 
 def _short(node: nodes.NodeNG) -> str:
-    text = node.as_string()
-    return text if len(text) <= 40 else text[:37] + "..."
+    return short_text(node, 40)
 
 
 def _is_set_event_loop(call: nodes.Call) -> bool:

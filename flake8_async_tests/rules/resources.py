@@ -20,7 +20,9 @@ from astroid import nodes
 from ..inference import qualified_name, safe_infer
 from ..model.callables import unwrap
 from ..model.expected_errors import inside_expected_error
+from ..rendering import expression_text
 from .base import Context, Rule
+from .callees import definition_of
 from .event_loop import is_event_loop
 from .local_flow import creation_statement, fate
 
@@ -198,28 +200,31 @@ def _packages(extra: tuple[str, ...]) -> frozenset[str]:
 def _created_resource(call: nodes.Call, table: dict[str, Resource],
                       ctx: Context) -> tuple[str, Resource] | None:
     """(how to name what `call` makes, the resource) when it creates one: by the name it is
-    imported under, by inference of the callee, or through a project factory that returns a
-    new one. Inference runs only for a callee named like a resource or like a project def."""
-    spelled = call.func.as_string()
+    imported under, by the definition that name leads to (a re-export), or through a factory of
+    the project that returns a new one (rules/callees.py: names, not inference)."""
+    spelled = expression_text(call.func)
     name = qualified_name(call.func)
     if name in table:
         return _described(spelled, name, table[name]), table[name]
-    last = call.func.attrname if isinstance(call.func, nodes.Attribute) else \
-        call.func.name if isinstance(call.func, nodes.Name) else None
-    if last is None:
+    if not (ctx.model.may_be_sync_function(call.func) or ctx.model.may_be_coroutine_function(call.func)
+            or (name or "").split(".")[0] in _packages(ctx.settings.resources)):
         return None
-    if last in {qualified.rsplit(".", 1)[-1] for qualified in table}:
-        callee = unwrap(safe_infer(call.func))
-        if isinstance(callee, (nodes.ClassDef, nodes.FunctionDef)) and callee.qname() in table:
-            return _described(spelled, callee.qname(), table[callee.qname()]), table[callee.qname()]
-    if ctx.model.may_be_sync_function(call.func) or ctx.model.may_be_coroutine_function(call.func):
-        callee = unwrap(safe_infer(call.func))
-        if isinstance(callee, nodes.FunctionDef):
-            made = _factory_product(callee, table)
-            if made is not None:
-                inner, resource = made
-                return f"{spelled}() (it returns a new {inner}())", resource
-    return None
+    definition = definition_of(call.func)
+    if definition is None:
+        return None
+    if definition.qname() in table:
+        resource = table[definition.qname()]
+        return _described(spelled, definition.qname(), resource), resource
+    return _made_by(spelled, definition, table) if isinstance(definition, nodes.FunctionDef) else None
+
+
+def _made_by(spelled: str, factory: nodes.FunctionDef,
+             table: dict[str, Resource]) -> tuple[str, Resource] | None:
+    made = _factory_product(factory, table)
+    if made is None:
+        return None
+    inner, resource = made
+    return f"{spelled}() (it returns a new {inner}())", resource
 
 
 def _described(spelled: str, qualified: str, resource: Resource) -> str:
@@ -247,7 +252,7 @@ def _factory_product(function: nodes.FunctionDef, table: dict[str, Resource]) ->
         name = qualified_name(value.func)
         if name not in table or table[name].position is not None:
             return None
-        found = (value.func.as_string(), table[name])
+        found = (expression_text(value.func), table[name])
     return found
 
 
