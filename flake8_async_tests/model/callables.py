@@ -173,7 +173,7 @@ def methods_through_instances(expression: nodes.NodeNG) -> list[nodes.NodeNG] | 
     """
     if not isinstance(expression, nodes.Attribute):
         return None
-    receivers = infer_all(expression.expr)
+    receivers = infer_all(expression.expr) or awaited_self_attribute(expression.expr)
     if not receivers:
         return None
     found: list[nodes.NodeNG] = []
@@ -195,6 +195,50 @@ def methods_through_instances(expression: nodes.NodeNG) -> list[nodes.NodeNG] | 
             return None
         found.extend(definitions)
     return found
+
+
+#: class -> {attribute: what it holds when set to awaited coroutines, or None}
+_AWAITED: "weakref.WeakKeyDictionary[nodes.ClassDef, dict[str, list[nodes.NodeNG] | None]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def awaited_self_attribute(expression: nodes.NodeNG) -> list[nodes.NodeNG] | None:
+    """The values of `self.client` where the class sets it to awaited coroutines
+    (`self.client = await connect()` in `asyncSetUp`): astroid does not infer `await`, and the
+    value is what the coroutine function returns. None unless every assignment is known and no
+    base class may set it too. Remembered per class and name."""
+    if not (isinstance(expression, nodes.Attribute) and isinstance(expression.expr, nodes.Name)
+            and expression.expr.name == "self"):
+        return None
+    cls = expression.scope().parent
+    if not isinstance(cls, nodes.ClassDef):
+        return None
+    known = _AWAITED.setdefault(cls, {})
+    if expression.attrname not in known:
+        known[expression.attrname] = _awaited_values(cls, expression.attrname)
+    return known[expression.attrname]
+
+
+def _awaited_values(cls: nodes.ClassDef, name: str) -> list[nodes.NodeNG] | None:
+    from .patches import values_assigned_to_self  # patches builds on this module
+
+    assigned = values_assigned_to_self(cls, name)
+    if not assigned or not any(isinstance(value, nodes.Await) for value in assigned):
+        return None
+    if not complete_ancestry(cls) or \
+            any(name in base.instance_attrs or name in base.locals for base in cls.ancestors()):
+        return None
+    values: list[nodes.NodeNG] = []
+    for value in assigned:
+        if isinstance(value, nodes.Await):
+            if not isinstance(value.value, nodes.Call) or coroutine_callee(value.value) is None:
+                return None
+            value = value.value  # astroid infers a coroutine function's call as what it returns
+        inferred = infer_all(value)
+        if not inferred:
+            return None
+        values.extend(inferred)
+    return values
 
 
 _MROS: "weakref.WeakKeyDictionary[nodes.ClassDef, list[nodes.ClassDef] | None]" = weakref.WeakKeyDictionary()
@@ -233,7 +277,10 @@ def _certainly_plain(expression: nodes.NodeNG | None) -> str | None:
     if expression is None:
         return "None"
     if isinstance(expression, nodes.Const):
-        return repr(expression.value) if expression.value is None else type(expression.value).__name__
+        if expression.value is None or expression.value is Ellipsis:
+            return repr(expression.value)
+        kind = type(expression.value).__name__
+        return kind if kind == "bytes" else f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
     if isinstance(expression, (nodes.List, nodes.ListComp)):
         return "a list"
     if isinstance(expression, (nodes.Dict, nodes.DictComp)):
@@ -246,6 +293,59 @@ def _certainly_plain(expression: nodes.NodeNG | None) -> str | None:
         return "a str"
     if isinstance(expression, nodes.Compare):
         return "a bool"
+    return None
+
+
+#: Builtins whose result has a fixed, non-awaitable type whatever their argument (`len()` must
+#: return an int, `str()` a str: Python raises TypeError otherwise).
+PLAIN_BUILTIN_RESULTS = {
+    **dict.fromkeys(("len", "int", "hash", "id", "ord"), "an int"),
+    **dict.fromkeys(("str", "repr", "ascii", "format", "chr", "hex", "oct", "bin"), "a str"),
+    **dict.fromkeys(("bool", "isinstance", "issubclass", "callable", "hasattr", "any", "all"),
+                    "a bool"),
+    "float": "a float", "bytes": "bytes", "list": "a list", "sorted": "a list", "tuple": "a tuple",
+    "dict": "a dict", "set": "a set", "frozenset": "a frozenset",
+}
+#: Operators of `x <op> y` that build a new plain value from a plain operand.
+ARITHMETIC = frozenset({"+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^"})
+
+
+def _certainly_plain_result(expression: nodes.NodeNG | None) -> str | None:
+    """What a returned expression is, when it is certainly not awaitable: a literal or a
+    comparison (`_certainly_plain`), a call of a builtin with a fixed result type
+    (`len(self._items)`), `not x`, or arithmetic with a plain operand (`last + 1`, `"%s" % x`).
+
+    Arithmetic on two unknown operands (`self.a + self.b`) stays unknown: their `__add__` could
+    return anything."""
+    plain = _certainly_plain(expression)
+    if plain is not None:
+        return plain
+    if isinstance(expression, nodes.Call):
+        name = qualified_name(expression.func) or ""
+        if name.startswith("builtins."):
+            return PLAIN_BUILTIN_RESULTS.get(name[len("builtins."):])
+        return None
+    if isinstance(expression, nodes.UnaryOp):
+        return "a bool" if expression.op == "not" else _number_or_str(expression.operand)
+    if isinstance(expression, nodes.BinOp) and expression.op in ARITHMETIC:
+        return _number_or_str(expression.left) or _number_or_str(expression.right)
+    return None
+
+
+def _number_or_str(operand: nodes.NodeNG) -> str | None:
+    """The kind of an arithmetic result decided by this operand: a number or str literal (or a
+    plain result of those kinds: `len(x) + 1`)."""
+    if isinstance(operand, nodes.Const) and not isinstance(operand.value, bool) and \
+            isinstance(operand.value, (int, float, complex)):
+        return "a number"
+    if isinstance(operand, nodes.JoinedStr) or \
+            isinstance(operand, nodes.Const) and isinstance(operand.value, str):
+        return "a str"
+    if isinstance(operand, (nodes.Call, nodes.BinOp, nodes.UnaryOp)):
+        kind = _certainly_plain_result(operand)
+        if kind in ("an int", "a float", "a number"):
+            return "a number"
+        return "a str" if kind == "a str" else None
     return None
 
 
@@ -270,7 +370,7 @@ def _sync_function_result(function: nodes.FunctionDef) -> str | None:
     for statement in function.nodes_of_class(nodes.Return):
         if statement.scope() is not function:
             continue
-        kind = _certainly_plain(statement.value)
+        kind = _certainly_plain_result(statement.value)
         if kind is None:
             return None
         kinds.add(kind)

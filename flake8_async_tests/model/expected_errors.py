@@ -3,7 +3,8 @@
 Tests of a library's own error paths misuse it on purpose inside `pytest.raises(...)` (trio's
 test that `with open_nursery()` raises). ASYNC602-606 and ASYNC653 stay silent there. Not
 ASYNC600: a dropped coroutine makes pytest.raises fail with a misleading 'DID NOT RAISE', which
-is the mistake.
+is the mistake; unless the call runs another call first (`make_handler("")()`), which may raise
+the expected exception before any coroutine exists (rules.coroutines.sync_part_may_raise).
 """
 
 from __future__ import annotations

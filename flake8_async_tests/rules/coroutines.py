@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from astroid import nodes
 
-from ..inference import qualified_name
+from ..inference import infer_all, qualified_name
 from ..model.callables import (
     ASYNC_ONLY_CONTEXT_MANAGERS,
     certainly_not_awaitable,
@@ -17,8 +17,10 @@ from ..model.callables import (
     iterable_kind,
     partial_call,
     reference_to_coroutine_function,
+    unwrap,
 )
 from ..model.expected_errors import inside_expected_error
+from ..model.patches import assignment, classify_replacement, patch_call
 from .base import Context, Rule
 
 #: Builtins whose argument is used as a value (a coroutine there is a mistake, not a hand-off).
@@ -31,56 +33,206 @@ VALUE_BUILTINS = frozenset(
 COROUTINE_ATTRIBUTES = ("close", "send", "throw", "__await__")
 
 
-def _coroutine_call(node: nodes.NodeNG, ctx: Context):
-    """The Callee when `node` is a call that creates a coroutine in test code, else None."""
+def _may_create_coroutine(node: nodes.NodeNG, ctx: Context) -> bool:
+    """The cheap first look (names only, no inference) of `_coroutine_call`."""
     if not isinstance(node, nodes.Call) or not ctx.model.is_test_code(node):
-        return None
+        return False
     func = node.func
     partial = partial_call(func)
     if partial is not None:
         func = partial.args[0]  # functools.partial(f, ...)(): the name to test is f's
-    if not ctx.model.may_be_coroutine_function(func):
+    return ctx.model.may_be_coroutine_function(func)
+
+
+def _coroutine_call(node: nodes.NodeNG, ctx: Context):
+    """The Callee when `node` is a call that creates a coroutine in test code, else None."""
+    if not _may_create_coroutine(node, ctx):
         return None
     ctx.model.ensure_fixture_values()
-    return coroutine_callee(node)
+    callee = coroutine_callee(node)
+    if callee is None or replaced_before(node.func, callee, ctx):
+        return None
+    if inside_expected_error(node) and sync_part_may_raise(node):
+        return None
+    return callee
+
+
+def sync_part_may_raise(call: nodes.Call) -> bool:
+    """Does `call` run another call before the coroutine exists (`make_handler("")()`,
+    `Client(port="x").connect()`, `client.fetch(parse(text))`)? Inside `pytest.raises` that call
+    may raise the expected exception, and then no coroutine is ever created."""
+    evaluated_first = [call.func, *call.args, *(keyword.value for keyword in call.keywords or ())]
+    for part in evaluated_first:
+        for inner in part.nodes_of_class(nodes.Call):
+            if partial_call(inner) is None:
+                return True
+    return False
+
+
+#: Methods that run before each test of a unittest class (or pytest's xunit-style class).
+SETUP_METHODS = ("setUp", "asyncSetUp", "setup_method")
+
+
+def replaced_before(func: nodes.NodeNG, callee, ctx: Context) -> bool:
+    """Is the async def that inference found for `func` replaced before `func` is called, by a
+    substitute that is not certainly async (`monkeypatch.setattr(store, "get",
+    Mock(side_effect=KeyError))`, `store.get = Mock()`, `patch.object(Store, "get", new=...)`)?
+    Then the call reaches the substitute: a sync one creates no coroutine. A `patch` without
+    `new` makes an AsyncMock of an async def: still a coroutine."""
+    if not isinstance(callee.node, nodes.AsyncFunctionDef):
+        return False
+    for replacement in replacements_before(func, callee.node, ctx):
+        if replacement.is_patch and replacement.new is None and replacement.new_callable is None:
+            continue  # patch() of an async def: an AsyncMock
+        substitute = classify_replacement(replacement)
+        if substitute is None or substitute.kind != "async":
+            return True
+    return False
+
+
+def replacements_before(func: nodes.NodeNG, target: nodes.FunctionDef, ctx: Context):
+    """The replacements of the function `target` that run before `func` is called: in the
+    functions around the call (statements before it, or in a loop with it, and decorators), the
+    setUp methods of its class, and the fixtures it requests (and theirs)."""
+    for scope, before in _scopes_run_before(func, ctx):
+        for node in scope.nodes_of_class((nodes.Call, nodes.Assign)):
+            if before is not None and not _runs_before(node, before):
+                continue
+            if not _mentions(node, target.name):
+                continue
+            replacement = patch_call(node) if isinstance(node, nodes.Call) else assignment(node)
+            if replacement is not None and replacement.target_values and \
+                    any(unwrap(value) is target for value in replacement.target_values):
+                yield replacement
+
+
+def _scopes_run_before(func: nodes.NodeNG, ctx: Context):
+    """(function, node it must run before, or None when all of it runs before the test)."""
+    scope = func.scope()
+    seen = set()
+    while isinstance(scope, (nodes.FunctionDef, nodes.Lambda)):
+        if isinstance(scope, nodes.FunctionDef):
+            yield scope, func
+            yield from _fixtures_of(scope, ctx, seen, depth=0)
+            if isinstance(scope.parent, nodes.ClassDef):
+                for name in SETUP_METHODS:
+                    for method in scope.parent.locals.get(name, ()):
+                        if isinstance(method, nodes.FunctionDef) and method is not scope:
+                            yield method, None
+        scope = scope.parent.scope() if scope.parent else None
+
+
+def _fixtures_of(function: nodes.FunctionDef, ctx: Context, seen: set, depth: int):
+    if depth > 3:
+        return
+    for name in function.argnames():
+        fixture = ctx.model.resolve_fixture(name, function)
+        if fixture is None or fixture.node in seen:
+            continue
+        seen.add(fixture.node)
+        yield fixture.node, None
+        yield from _fixtures_of(fixture.node, ctx, seen, depth + 1)
+
+
+def _runs_before(node: nodes.NodeNG, call: nodes.NodeNG) -> bool:
+    """Does `node` run before `call` in their function: earlier in the source, a decorator, or
+    in a loop around both."""
+    if (node.lineno, node.col_offset) < (call.lineno, call.col_offset):
+        return True
+    loops = {id(loop) for loop in node.node_ancestors() if isinstance(loop, (nodes.For, nodes.While))}
+    return any(id(loop) in loops for loop in call.node_ancestors())
+
+
+def _mentions(node: nodes.NodeNG, name: str) -> bool:
+    """A cheap first look: could `node` replace an attribute called `name`?"""
+    if isinstance(node, nodes.Assign):
+        return any(isinstance(target, nodes.AssignAttr) and target.attrname == name
+                   for target in node.targets)
+    for argument in node.args[:2]:
+        if isinstance(argument, nodes.Const) and isinstance(argument.value, str) and \
+                (argument.value == name or argument.value.endswith("." + name)):
+            return True
+    return any(keyword.arg in ("attribute", "target", "name") and isinstance(keyword.value, nodes.Const)
+               and str(keyword.value.value).rsplit(".", 1)[-1] == name for keyword in node.keywords or ())
+
+
+#: unittest assertions that use an argument as a value, with the positions they use: a coroutine
+#: there is always true (assertTrue, assertIsNotNone pass), never equal, never None, never in.
+#: assertIs/assertIsNot compare identity, and assertIsInstance(coro, Coroutine) checks the type:
+#: either may be the point.
+UNITTEST_VALUE_ASSERTIONS = {
+    **dict.fromkeys(("assertTrue", "assertIsNotNone", "assertFalse", "assertIsNone"), (0,)),
+    **dict.fromkeys(
+        ("assertEqual", "assertNotEqual", "assertIn", "assertNotIn", "assertGreater",
+         "assertGreaterEqual", "assertLess", "assertLessEqual", "assertAlmostEqual",
+         "assertNotAlmostEqual", "assertCountEqual", "assertDictEqual", "assertListEqual",
+         "assertTupleEqual", "assertSetEqual", "assertSequenceEqual", "assertMultiLineEqual"),
+        (0, 1)),
+}
+ALWAYS_TRUE = "a coroutine object is always true"
 
 
 def value_use(node: nodes.NodeNG) -> str | None:
-    """How the parent of `node` uses it as a value ('in an assert', ...), or None when it hands
+    """How the parent of `node` uses it as a value ('is asserted (...)'), or None when it hands
     the object on, awaits it, or does something we cannot judge."""
+    use = _value_use(node)
+    if use is None:
+        return None
+    what, why = use
+    return f"{what} ({why})" if why else what
+
+
+def _value_use(node: nodes.NodeNG) -> tuple[str, str] | None:
+    """(what is done with `node`, why that is wrong for a coroutine, or '')."""
     parent = node.parent
     if isinstance(parent, nodes.Assert) and parent.test is node:
-        return "is asserted (a coroutine object is always true)"
+        return "is asserted", ALWAYS_TRUE
     if isinstance(parent, (nodes.If, nodes.While, nodes.IfExp)) and parent.test is node:
-        return "is used as a condition (a coroutine object is always true)"
+        return "is used as a condition", ALWAYS_TRUE
     if isinstance(parent, nodes.UnaryOp) and parent.op == "not":
-        return "is negated (a coroutine object is always true)"
+        return "is negated", ALWAYS_TRUE
     if isinstance(parent, nodes.BoolOp):
-        return "is used in 'and'/'or' (a coroutine object is always true)"
+        return "is used in 'and'/'or'", ALWAYS_TRUE
     if isinstance(parent, nodes.Compare):
         if all(operator in ("is", "is not") for operator, _ in parent.ops):
             return None  # identity: the test means the coroutine object itself
-        return "is compared"
+        return "is compared", ""
     if isinstance(parent, nodes.Subscript) and parent.value is node:
-        return "is subscripted"
+        return "is subscripted", ""
     if isinstance(parent, nodes.Attribute) and parent.expr is node:
         name = parent.attrname
         if name in COROUTINE_ATTRIBUTES or name.startswith("cr_"):
             return None
-        return f"has its attribute {name!r} read"
+        return f"has its attribute {name!r} read", ""
     if isinstance(parent, (nodes.For, nodes.Comprehension)) and parent.iter is node:
-        return "is iterated"
+        return "is iterated", ""
     if isinstance(parent, nodes.BinOp):
-        return "is used in arithmetic"
+        return "is used in arithmetic", ""
     if isinstance(parent, nodes.FormattedValue):
-        return "is formatted into a string"
+        return "is formatted into a string", ""
     if isinstance(parent, nodes.Call) and node in parent.args:
         if qualified_name(parent.func) in VALUE_BUILTINS:
-            return f"is passed to {parent.func.as_string()}()"
+            return f"is passed to {parent.func.as_string()}()", ""
+        return _unittest_assertion_use(node, parent)
     if isinstance(parent, nodes.Assign) and parent.value is node:
         if any(isinstance(target, (nodes.Tuple, nodes.List)) for target in parent.targets):
-            return "is unpacked"
+            return "is unpacked", ""
     return None
+
+
+def _unittest_assertion_use(node: nodes.NodeNG, call: nodes.Call) -> tuple[str, str] | None:
+    """`self.assertTrue(coro)` (always passes), `self.assertEqual(coro, x)` (always fails)."""
+    func = call.func
+    if not isinstance(func, nodes.Attribute):
+        return None
+    positions = UNITTEST_VALUE_ASSERTIONS.get(func.attrname, ())
+    if not any(position < len(call.args) and call.args[position] is node for position in positions):
+        return None
+    why = {"assertTrue": f"{ALWAYS_TRUE}: it always passes",
+           "assertIsNotNone": "a coroutine object is never None: it always passes",
+           "assertFalse": f"{ALWAYS_TRUE}: it always fails",
+           "assertIsNone": "a coroutine object is never None: it always fails"}.get(func.attrname, "")
+    return f"is passed to {func.as_string()}()", why
 
 
 def _consumes(node: nodes.NodeNG) -> bool:
@@ -129,18 +281,16 @@ class CoroutineNeverAwaited(Rule):
                                fix="pytest discards what a test returns: await it instead")
 
     def _bound_and_dropped(self, node: nodes.Assign, ctx: Context):
-        if len(node.targets) != 1 or not isinstance(node.targets[0], nodes.AssignName):
+        binding = single_local_binding(node)
+        if binding is None or not _may_create_coroutine(node.value, ctx):
             return
+        target, function = binding
+        uses = uses_of(target, function)
+        if any(value_use(use) is not None for use in uses):
+            return  # ASYNC601 reports the coroutine at this binding, naming its first value use
         callee = _coroutine_call(node.value, ctx)
         if callee is None:
             return
-        target = node.targets[0]
-        function = node.scope()
-        if not isinstance(function, nodes.FunctionDef) or len(function.locals.get(target.name, [])) != 1:
-            return  # rebound, global, or module level: not a single local we can follow
-        uses = uses_of(target, function)
-        if any(value_use(use) is not None for use in uses):
-            return  # ASYNC601 reports each value use, which explains this coroutine
         is_test = ctx.model.test_for(function) is not None
         consumed = [use for use in uses if _consumes(use)]
         if is_test:  # pytest discards what the test itself returns
@@ -158,7 +308,7 @@ class CoroutineNeverAwaited(Rule):
             return
         ctx.model.ensure_fixture_values()
         callee = reference_to_coroutine_function(argument)
-        if callee is not None:
+        if callee is not None and not replaced_before(argument, callee, ctx):
             api = node.func.attrname if isinstance(node.func, nodes.Attribute) else \
                 (qualified_name(node.func) or "").rsplit(".", 1)[-1]
             yield self.finding(
@@ -250,7 +400,7 @@ class CoroutineUsedAsValue(Rule):
     code = "ASYNC601"
     name = "coroutine-used-as-value"
     message = "coroutine {call!r} {use} instead of its result ({callee}); add 'await'"
-    visits = (nodes.Call, nodes.Name)
+    visits = (nodes.Call, nodes.Assign)
 
     def check(self, node, ctx: Context):
         if isinstance(node, nodes.Call):
@@ -261,28 +411,39 @@ class CoroutineUsedAsValue(Rule):
             if callee is not None:
                 yield self.finding(node, call=_call_text(node), use=use, callee=callee.describe())
             return
-        use = value_use(node)
-        if use is None or not ctx.model.is_test_code(node):
+        yield from self._bound_and_used(node, ctx)
+
+    def _bound_and_used(self, node: nodes.Assign, ctx: Context):
+        """`user = client.fetch(1)` then `user["id"]`: one finding per coroutine, at the binding
+        (where the 'await' goes), naming the first use. ASYNC600 stays silent on such a name."""
+        binding = single_local_binding(node)
+        if binding is None or not _may_create_coroutine(node.value, ctx):
             return
-        binding = _single_local_coroutine_binding(node, ctx)
-        if binding is not None:
-            assign, callee = binding
-            yield self.finding(node, call=node.name, use=use,
-                               callee=f"bound to {_call_text(assign.value)}: {callee.describe()}")
+        target, function = binding
+        first = min((use for use in uses_of(target, function) if _value_use(use) is not None),
+                    key=lambda use: (use.lineno, use.col_offset), default=None)
+        if first is None:
+            return
+        callee = _coroutine_call(node.value, ctx)
+        if callee is None:
+            return
+        what, why = _value_use(first)
+        use = f"is bound to {target.name!r}, which {what} on line {first.lineno}"
+        if why:
+            use += f" ({why})"
+        yield self.finding(node, call=_call_text(node.value), use=use, callee=callee.describe())
 
 
-def _single_local_coroutine_binding(name: nodes.Name, ctx: Context):
-    function = name.scope()
-    if not isinstance(function, nodes.FunctionDef):
+def single_local_binding(node: nodes.Assign) -> tuple[nodes.AssignName, nodes.FunctionDef] | None:
+    """`name = <call>` where `name` is a local bound nowhere else in its function."""
+    if len(node.targets) != 1 or not isinstance(node.targets[0], nodes.AssignName) \
+            or not isinstance(node.value, nodes.Call):
         return None
-    bindings = function.locals.get(name.name, [])
-    if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
-        return None
-    assign = bindings[0].parent
-    if not isinstance(assign, nodes.Assign) or len(assign.targets) != 1:
-        return None
-    callee = _coroutine_call(assign.value, ctx)
-    return (assign, callee) if callee is not None else None
+    target = node.targets[0]
+    function = node.scope()
+    if not isinstance(function, nodes.FunctionDef) or len(function.locals.get(target.name, [])) != 1:
+        return None  # rebound, global, or module level: not a single local we can follow
+    return target, function
 
 
 class AwaitOnNonAwaitable(Rule):
@@ -299,10 +460,24 @@ class AwaitOnNonAwaitable(Rule):
             what = _bare_mock_call(value)  # no sync def of that name: only a bare mock is left
         else:
             ctx.model.ensure_fixture_values()
-            what = certainly_not_awaitable(value) or _bare_mock_call(value)
+            what = certainly_not_awaitable(value)
+            if what and _callee_replaced(value, ctx):
+                return  # the test awaits its substitute (an AsyncMock?), not the sync def
+            what = what or _bare_mock_call(value)
         if what:
             fix = ("use AsyncMock()" if "Mock" in what else "drop the 'await' or make the callee async")
             yield self.finding(node, what=what, fix=fix)
+
+
+def _callee_replaced(value: nodes.NodeNG, ctx: Context) -> bool:
+    if not isinstance(value, nodes.Call):
+        return False
+    for function in infer_all(value.func) or ():
+        function = unwrap(function)
+        if isinstance(function, nodes.FunctionDef) and \
+                next(replacements_before(value.func, function, ctx), None) is not None:
+            return True
+    return False
 
 
 MOCK_FACTORIES = frozenset({"unittest.mock.Mock", "unittest.mock.MagicMock", "mock.Mock",

@@ -13,8 +13,8 @@ async def test_conditions(client):
 
 
 async def test_result_used(client):
-    user = client.fetch(1)
-    assert user["id"] == 1  # error: ASYNC601
+    user = client.fetch(1)  # error: ASYNC601
+    assert user["id"] == 1
     name = client.fetch(2)["name"]  # error: ASYNC601
     assert name
 

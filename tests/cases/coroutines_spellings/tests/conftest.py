@@ -1,0 +1,7 @@
+import pytest
+from app.store import Store
+
+
+@pytest.fixture
+def store():
+    return Store()
