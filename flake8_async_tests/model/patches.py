@@ -216,7 +216,7 @@ def module_member(module: nodes.Module, name: str, _depth: int = 0) -> list[node
             found = _binding_values(binding)
         if not found:
             return None
-        values.extend(found)
+        values.extend(value for value in found if not any(value is seen for seen in values))
     return values or None
 
 
@@ -228,11 +228,13 @@ def _binding_values(binding: nodes.NodeNG) -> list[nodes.NodeNG] | None:
 
 
 def _imported(binding: nodes.ImportFrom, name: str, depth: int) -> list[nodes.NodeNG] | None:
-    """What `from x import original as name` binds `name` to."""
+    """What `from x import original as name` binds `name` to. A `from x import *` is among
+    the bindings of `name` only where astroid found `name` among x's exported names (its
+    `__all__`, else its public names): `asyncio.sleep` is `asyncio.tasks.sleep` this way."""
     for original, alias in binding.names:
-        if (alias or original) == name and original != "*":
+        if original == "*" or (alias or original) == name:
             module = binding.do_import_module(binding.modname)
-            return module_member(module, original, depth + 1)
+            return module_member(module, name if original == "*" else original, depth + 1)
     return None
 
 
@@ -414,6 +416,8 @@ class Replacement:
     new: nodes.NodeNG | None  # the substitute, when given
     new_callable: nodes.NodeNG | None = None
     call: nodes.Call | None = None  # the patch call (for its keyword arguments)
+    attribute: str = ""  # the replaced attribute's name ('get_user')
+    owner: nodes.NodeNG | None = None  # the object whose attribute is replaced, when given as one
 
     @property
     def is_patch(self) -> bool:
@@ -423,6 +427,16 @@ class Replacement:
         values = list(self.target_values) if self.target_values else None
         return classify_target(values, self.target_name)
 
+    def replaced(self) -> "Replaced | None":
+        """What is replaced, with its owner: where the code under test looks it up."""
+        if not self.attribute:
+            return None
+        if self.owner is not None:
+            owners = _owner_values(self.owner)
+        else:
+            owners = _dotted_owner(self.target_name.rsplit(".", 1)[0])
+        return Replaced(self.attribute, _tuple(owners), self.target_values)
+
     def keyword(self, name: str) -> nodes.NodeNG | None:
         if self.call is None:
             return None
@@ -430,6 +444,23 @@ class Replacement:
             if given.arg == name:
                 return given.value
         return None
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """An attribute a mock stands in for: `name` on its owners (modules, classes, instances),
+    and what it was before (`values`). The code under test reaches the mock by looking `name`
+    up on an owner: a module's own code by its global name, everything else by attribute."""
+
+    name: str
+    owners: tuple[nodes.NodeNG, ...] | None
+    values: tuple[nodes.NodeNG, ...] | None
+
+    def kind(self) -> str | None:
+        """'async' / 'sync' when what is replaced is certainly a coroutine function / a sync
+        function returning nothing awaitable; None when unknown."""
+        target = classify_target(list(self.values) if self.values else None, self.name)
+        return target.kind if target is not None else None
 
 
 @contained(None)
@@ -451,14 +482,16 @@ def patch_call(call: nodes.Call) -> Replacement | None:
         if path is None or "." not in path:
             return None
         return Replacement(call, form, path, _tuple(resolve_dotted(path)),
-                           argument(call, 1, "new"), argument(call, 6, "new_callable"), call)
+                           argument(call, 1, "new"), argument(call, 6, "new_callable"), call,
+                           path.rsplit(".", 1)[1])
     if api == "patch.object":
         owner = argument(call, 0, "target")
         attribute = string_value(argument(call, 1, "attribute"))
         if owner is None or attribute is None:
             return None
         return Replacement(call, form, "", _tuple(_object_member(owner, attribute)),
-                           argument(call, 2, "new"), argument(call, 7, "new_callable"), call)
+                           argument(call, 2, "new"), argument(call, 7, "new_callable"), call,
+                           attribute, owner)
     return None
 
 
@@ -467,12 +500,13 @@ def _monkeypatch(call: nodes.Call) -> Replacement | None:
     path = string_value(first)
     if path is not None and argument(call, 2, "value") is None and "." in path:
         value = argument(call, 1, "name")
-        return Replacement(call, "monkeypatch", path, _tuple(resolve_dotted(path)), value, None, call)
+        return Replacement(call, "monkeypatch", path, _tuple(resolve_dotted(path)), value, None, call,
+                           path.rsplit(".", 1)[1])
     attribute = string_value(argument(call, 1, "name"))
     if first is None or attribute is None:
         return None
     return Replacement(call, "monkeypatch", "", _tuple(_object_member(first, attribute)),
-                       argument(call, 2, "value"), None, call)
+                       argument(call, 2, "value"), None, call, attribute, first)
 
 
 @contained(None)
@@ -482,11 +516,30 @@ def assignment(node: nodes.Assign) -> Replacement | None:
         return None
     target = node.targets[0]
     return Replacement(node, "assignment", "", _tuple(_object_member(target.expr, target.attrname)),
-                       node.value, None, None)
+                       node.value, None, None, target.attrname, target.expr)
 
 
 def _tuple(values):
     return tuple(values) if values else None
+
+
+@contained(None)
+def _dotted_owner(path: str) -> list[nodes.NodeNG] | None:
+    """What 'pkg.mod' or 'pkg.mod.Class' is, for the owner of a patched 'pkg.mod.name'."""
+    if "." in path:
+        return resolve_dotted(path)
+    module = import_module(path)
+    return [module] if module is not None else None
+
+
+@contained(None)
+def _owner_values(owner: nodes.NodeNG) -> list[nodes.NodeNG] | None:
+    """The object `patch.object(owner, ...)` / `owner.name = ...` changes: the spec class of a
+    spec'd mock, else what inference says `owner` is."""
+    mock = mock_value(owner)
+    if mock is not None:
+        return [mock.spec] if mock.spec is not None else None
+    return infer_all(owner)
 
 
 def _object_member(owner: nodes.NodeNG, attribute: str) -> list[nodes.NodeNG] | None:
@@ -734,6 +787,20 @@ class MockValue:
     origin: str  # for the message: "AsyncMock()", "patch('app.api.get_user')"
     spec: nodes.ClassDef | None = None  # children follow this class's methods
     magic: bool = True  # MagicMock (supports async with/for) rather than Mock
+    #: what the mock stands in for, when it replaces something: a Replaced, the Replacement
+    #: that makes it, or the assignment `obj.name = AsyncMock()` that does (worked out only when
+    #: asked: see `replaced_by`)
+    replaces: "Replaced | Replacement | nodes.Assign | None" = None
+
+
+def replaced_by(mock: MockValue) -> Replaced | None:
+    """What `mock` stands in for, when it replaces an attribute of a module, class or object."""
+    replaces = mock.replaces
+    if isinstance(replaces, nodes.Assign):
+        replaces = assignment(replaces)
+    if isinstance(replaces, Replacement):
+        return replaces.replaced()
+    return replaces
 
 
 #: Looks up a fixture's function for a parameter (set by the rules: TestModule.resolve_fixture).
@@ -837,6 +904,11 @@ def created_mock(call: nodes.Call, fixtures, depth: int) -> MockValue | None:
     replacement = patch_call(call)
     if replacement is None or replacement.form == "monkeypatch":
         return None
+    made = _created_mock(call, replacement, fixtures, depth)
+    return replace(made, replaces=replacement) if made is not None else None
+
+
+def _created_mock(call: nodes.Call, replacement: Replacement, fixtures, depth: int) -> MockValue | None:
     if replacement.new is not None:
         return _mock_value(replacement.new, fixtures, depth + 1)
     text = _short(call.as_string())
@@ -914,10 +986,13 @@ def _mock_from_attribute(attribute: nodes.Attribute, fixtures, depth) -> MockVal
             return None
         return agreed([_mock_value(value, fixtures, depth + 1) for value in values])
     scope = attribute.scope()
-    assigned = [a.parent.value for a in scope.nodes_of_class(nodes.AssignAttr)
+    assigned = [a.parent for a in scope.nodes_of_class(nodes.AssignAttr)
                 if a.as_string() == attribute.as_string() and isinstance(a.parent, nodes.Assign)]
     if assigned:
-        return agreed([_mock_value(value, fixtures, depth + 1) for value in assigned])
+        found = agreed([_mock_value(a.value, fixtures, depth + 1) for a in assigned])
+        if found is not None and len(assigned) == 1:
+            found = replace(found, replaces=assigned[0])
+        return found
     parent = _mock_value(attribute.expr, fixtures, depth + 1)
     if parent is None:
         return None
@@ -932,7 +1007,8 @@ def _mock_from_attribute(attribute: nodes.Attribute, fixtures, depth) -> MockVal
         target = classify_target(members, "")
         if target is None:
             return None
-        return MockValue("async" if target.kind == "async" else "sync", origin)
+        return MockValue("async" if target.kind == "async" else "sync", origin,
+                         replaces=Replaced(name, (parent.spec,), _tuple(members)))
     if parent.kind == "async":
         return MockValue("async", origin)
     if parent.kind == "sync":

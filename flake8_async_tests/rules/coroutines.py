@@ -101,9 +101,30 @@ def replacements_before(func: nodes.NodeNG, target: nodes.FunctionDef, ctx: Cont
             if not _mentions(node, target.name):
                 continue
             replacement = patch_call(node) if isinstance(node, nodes.Call) else assignment(node)
+            if replacement is not None and replacement.is_patch and not _patch_applied(node):
+                continue  # `patch(...)` alone makes a patcher and replaces nothing
             if replacement is not None and replacement.target_values and \
                     any(unwrap(value) is target for value in replacement.target_values):
                 yield replacement
+
+
+def _patch_applied(call: nodes.Call) -> bool:
+    """Is the patcher `call` makes started: a `with` item, a decorator, `.start()` or
+    `__enter__()` on it (directly or through the name it is bound to), `enter_context(...)`?"""
+    parent = call.parent
+    if isinstance(parent, (nodes.With, nodes.Decorators)):
+        return True
+    if isinstance(parent, nodes.Attribute) and parent.attrname in ("start", "__enter__"):
+        return True
+    if isinstance(parent, nodes.Call) and call in parent.args and \
+            isinstance(parent.func, nodes.Attribute) and parent.func.attrname == "enter_context":
+        return True
+    if isinstance(parent, nodes.Assign) and len(parent.targets) == 1 \
+            and isinstance(parent.targets[0], nodes.AssignName):
+        name = parent.targets[0].name
+        return any(isinstance(use.parent, nodes.Attribute) and use.parent.attrname in ("start", "__enter__")
+                   for use in parent.scope().nodes_of_class(nodes.Name) if use.name == name)
+    return False
 
 
 def _scopes_run_before(func: nodes.NodeNG, ctx: Context):

@@ -6,17 +6,27 @@ from model.patches; these rules only decide which combinations are mistakes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from astroid import bases, nodes
 
-from ..inference import infer_all
+from ..inference import contained, infer_all
 from ..model.awaited_parameters import (
+    ProjectCode,
+    Reached,
     call_target,
+    calls_named,
     function_awaits,
     may_exit_before,
     method_awaits_attribute,
+    parameter_for,
+    project_code,
+    reached_from,
+    replaced_call_sites,
     stored_attribute,
+    value_fails,
 )
-from ..model.callables import Callee, coroutine_callee, display_name
+from ..model.callables import Callee, coroutine_callee, display_name, unwrap
 from ..model.expected_errors import inside_expected_error
 from ..model.patches import (
     MockValue,
@@ -32,6 +42,7 @@ from ..model.patches import (
     mock_api,
     mock_value,
     patch_call,
+    replaced_by,
     single_binding,
 )
 from .base import Context, Rule
@@ -206,6 +217,13 @@ class CallAssertionOnAsyncMock(Rule):
             return
         if _side_effect_drives_the_test(node, scope, receiver):
             return
+        if _awaited_by_a_helper_of_the_test(scope, receiver):
+            return
+        replaced = replaced_by(mock) if mock.replaces is not None else None
+        if replaced is not None and replaced.kind() == "sync":
+            return  # an AsyncMock over a sync function: ASYNC651's finding, at the replacement
+        if _missing_await_would_show(replaced, scope, receiver, ctx):
+            return
         reported = _cache(ctx, "call-assertions-reported")
         if (scope, text) in reported:
             return  # one finding per mock and test: its fix silences the other assertions
@@ -251,6 +269,205 @@ def _awaits_checked_or_called_by_test(scope: nodes.NodeNG, receiver: nodes.NodeN
     return False
 
 
+@contained(False)
+def _awaited_by_a_helper_of_the_test(scope: nodes.NodeNG, receiver: nodes.NodeNG) -> bool:
+    """Does the test hand the mock (or the object it hangs on) to a function of test code that
+    calls it: `await run_twice(handler)` with `async def run_twice(fn): await fn(); await fn()`
+    in the test module? Then the test awaits it itself, through its helper."""
+    text = receiver.as_string()
+    for call in scope.nodes_of_class(nodes.Call):
+        if has_starred(call):
+            continue
+        for position, keyword, value in _arguments(call):
+            passed = value.as_string()
+            if text != passed and not text.startswith(passed + "."):
+                continue
+            if _helper_calls(call, position, keyword, text[len(passed):], scope.root()):
+                return True
+    return False
+
+
+def _helper_calls(call: nodes.Call, position, keyword, suffix: str, module: nodes.Module) -> bool:
+    values = infer_all(call.func)
+    if not values or len(values) != 1:
+        return False
+    helper = unwrap(values[0])
+    if not isinstance(helper, nodes.FunctionDef) or helper.root() is not module:
+        return False
+    bound = isinstance(values[0], bases.BoundMethod) or helper.type == "classmethod"
+    parameter = parameter_for(helper, position, keyword, bound)
+    if parameter is None:
+        return False
+    called = parameter.name + suffix
+    return any(inner.func.as_string() == called for inner in helper.nodes_of_class(nodes.Call))
+
+
+@contained(False)
+def _missing_await_would_show(replaced, scope: nodes.NodeNG, receiver: nodes.NodeNG, ctx: Context) -> bool:
+    """Would the test fail anyway if the code under test forgot the await? Yes when every call
+    of the replaced attribute in the project's code either awaits it and then uses the result in
+    a way a coroutine makes raise (`server.sockets`, `len(addrs)`, or returns it to a caller
+    that does), or hands the coroutine on unawaited (wrapped in an object the caller awaits): no
+    call site may await it and ignore the result, or drop it. At least one call site must be
+    certain. Where some call site would not show it, only the call sites in the code this test
+    drives count (see reached_from); a mock that replaces nothing known (a child of a bare
+    AsyncMock) is looked up by name there."""
+    if any(isinstance(w, nodes.With) and w.body and inside_expected_error(w.body[0])
+           for w in scope.nodes_of_class(nodes.With)):
+        return False
+    falsy = _configured_falsy(scope, receiver)
+    sites = _global_sites(replaced, scope, falsy, ctx) if replaced is not None and replaced.owners else None
+    if sites is not None:
+        if not any(site.confirmed for site in sites):
+            return False  # the code reaches it in a way the search cannot see
+        if _all_would_show(sites, scope, falsy, None):
+            return True
+    name = replaced.name if replaced is not None else \
+        receiver.attrname if isinstance(receiver, nodes.Attribute) else None
+    if name is None:
+        return False
+    reached = _reached(scope, ctx)
+    if not reached.complete:
+        return False
+    if sites is None:
+        sites = calls_named(reached.functions, name, falsy, lambda f: _is_test_code_module(f.root(), ctx))
+    driven = [site for site in sites if _function_of(site.call) in reached.functions]
+    return _all_would_show(driven, scope, falsy, reached)
+
+
+def _global_sites(replaced, scope: nodes.NodeNG, falsy: bool, ctx: Context):
+    search = _project_code(ctx)
+    if search is None:
+        return None
+    key = (replaced.owners, replaced.name, falsy)
+    cache = _SITES if all(_root(owner) is not scope.root() for owner in replaced.owners) \
+        else _cache(ctx, "call-sites")
+    if key not in cache:
+        cache[key] = replaced_call_sites(replaced.name, replaced.owners, search, falsy)
+    return cache[key]
+
+
+def _is_test_code_module(module: nodes.Module, ctx: Context) -> bool:
+    if not module.file:
+        return False
+    path = Path(module.file)
+    return path.name == "conftest.py" or ctx.model.project.is_test_module(path)
+
+
+def _all_would_show(sites, scope: nodes.NodeNG, falsy: bool, reached: Reached | None) -> bool:
+    """Every site fails on a coroutine, hands it on, or returns it to callers (the test, or
+    the code it drives) that all fail on it; and at least one site is certain."""
+    if not sites or (reached is None and not any(site.confirmed for site in sites)):
+        return False
+    for site in sites:
+        if site.use == "returned":
+            if not _returned_value_fails(_function_of(site.call), scope, falsy, reached):
+                return False
+        elif site.use not in ("fails", "handed"):
+            return False
+    return True
+
+
+def _returned_value_fails(function: nodes.NodeNG, scope: nodes.NodeNG, falsy: bool,
+                          reached: Reached | None) -> bool:
+    """The function returns the awaited value: do all its awaited calls, in the test and in the
+    code the test drives, use the value in a way a coroutine makes fail?"""
+    uses = [(awaited, True) for awaited in _awaited_calls_of(function, [scope])]
+    if reached is not None:
+        others = [f for f in reached.functions if f is not scope and f is not function]
+        uses += [(awaited, False) for awaited in _awaited_calls_of(function, others)]
+    return bool(uses) and all(value_fails(awaited, falsy, in_test=in_test) for awaited, in_test in uses)
+
+
+def _awaited_calls_of(function: nodes.NodeNG, scopes) -> list[nodes.Await]:
+    found = []
+    for scope in scopes:
+        for awaited in scope.nodes_of_class(nodes.Await):
+            call = awaited.value
+            if not isinstance(call, nodes.Call):
+                continue
+            func = call.func
+            name = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", None)
+            if name != function.name:
+                continue
+            values = infer_all(func)
+            if values and any(unwrap(value) is function for value in values):
+                found.append(awaited)
+    return found
+
+
+def _function_of(node: nodes.NodeNG) -> nodes.NodeNG:
+    scope = node.scope()
+    while isinstance(scope, nodes.Lambda) and not isinstance(scope, nodes.FunctionDef) and scope.parent:
+        scope = scope.parent.scope()
+    return scope
+
+
+def _reached(scope: nodes.NodeNG, ctx: Context) -> Reached:
+    """The project functions the test (and the fixtures it requests) may run."""
+    cache = _cache(ctx, "reached")
+    if scope not in cache:
+        roots = [scope] + _fixture_functions(scope, ctx) if isinstance(scope, nodes.FunctionDef) else []
+        rootdir = Path(ctx.model.project.rootdir)
+
+        def within(module: nodes.Module) -> bool:
+            return bool(module.file) and Path(module.file).is_relative_to(rootdir)
+
+        code = _project_code(ctx)
+        defined = code.defined() if code is not None else None
+        if defined is not None:
+            for module in {root.root() for root in roots}:
+                defined = defined | _names_defined_in(module)
+        cache[scope] = reached_from(roots, within, _CALLEES, defined) if roots else Reached(set(), False)
+    return cache[scope]
+
+
+def _names_defined_in(module: nodes.Module) -> frozenset[str]:
+    return frozenset(node.name for node in module.nodes_of_class((nodes.FunctionDef, nodes.ClassDef)))
+
+
+def _fixture_functions(function: nodes.FunctionDef, ctx: Context, depth: int = 0) -> list[nodes.FunctionDef]:
+    found: list[nodes.FunctionDef] = []
+    if depth > 3:
+        return found
+    for name in function.argnames():
+        fixture = ctx.model.resolve_fixture(name, function)
+        if fixture is not None and fixture.node is not function:
+            found.append(fixture.node)
+            found += _fixture_functions(fixture.node, ctx, depth + 1)
+    return found
+
+
+#: Call sites of attributes of library and project modules, for the whole process.
+_SITES: dict = {}
+#: What inference found for the calls of project code the tests drive, for the whole process.
+_CALLEES: dict = {}
+
+
+def _root(owner: nodes.NodeNG) -> nodes.Module:
+    return owner._proxied.root() if isinstance(owner, bases.Instance) else owner.root()
+
+
+def _project_code(ctx: Context) -> ProjectCode | None:
+    project = ctx.model.project
+    return project_code(Path(project.rootdir), project.is_test_module)
+
+
+def _configured_falsy(scope: nodes.NodeNG, receiver: nodes.NodeNG) -> bool:
+    """Is the awaited result of the mock certainly false (`return_value=None`, `False`, `0`,
+    an empty literal), so that a coroutine, which is true, takes the other branch?"""
+    if _side_effect(scope, receiver) is not None:
+        return False
+    value = _configured(scope, receiver, "return_value")
+    if isinstance(value, nodes.Const):
+        return not value.value and value.value is not Ellipsis
+    if isinstance(value, (nodes.List, nodes.Tuple, nodes.Set)):
+        return not value.elts
+    if isinstance(value, nodes.Dict):
+        return not value.items
+    return False
+
+
 def _side_effect_drives_the_test(assertion: nodes.Attribute, scope: nodes.NodeNG,
                                  receiver: nodes.NodeNG) -> bool:
     """The mock has a side effect and the test depends on it: it counts calls that a raising
@@ -286,9 +503,14 @@ def _compared_count(assertion: nodes.Attribute) -> int | None:
 def _side_effect(scope: nodes.NodeNG, receiver: nodes.NodeNG) -> nodes.NodeNG | None:
     """The side effect the test gives the mock: `m.side_effect = X`, or `side_effect=X` where
     the mock is made (`m = AsyncMock(side_effect=X)`, `obj.m = AsyncMock(...)`, `as m`)."""
+    return _configured(scope, receiver, "side_effect")
+
+
+def _configured(scope: nodes.NodeNG, receiver: nodes.NodeNG, setting: str) -> nodes.NodeNG | None:
+    """What the test sets `setting` (side_effect, return_value) of the mock to."""
     text = receiver.as_string()
     for assigned in scope.nodes_of_class(nodes.AssignAttr):
-        if assigned.attrname == "side_effect" and assigned.expr.as_string() == text \
+        if assigned.attrname == setting and assigned.expr.as_string() == text \
                 and isinstance(assigned.parent, nodes.Assign):
             return assigned.parent.value
     made = []
@@ -301,7 +523,7 @@ def _side_effect(scope: nodes.NodeNG, receiver: nodes.NodeNG) -> nodes.NodeNG | 
     for value in made:
         if isinstance(value, nodes.Call):
             for keyword in value.keywords or ():
-                if keyword.arg == "side_effect":
+                if keyword.arg == setting:
                     return keyword.value
     return None
 
@@ -517,6 +739,8 @@ class CoroutineAsMockResult(Rule):
         else:
             return
         ctx.model.ensure_fixture_values()
+        if _stands_in_for_a_sync_function(node, ctx):
+            return  # ASYNC651 reports the AsyncMock itself: its fix (MagicMock) comes first
         callee = coroutine_callee(value)
         if callee is not None:
             yield self.finding(value, mock=mock, value=_text(value), callee=callee.describe(),
@@ -539,6 +763,26 @@ class CoroutineAsMockResult(Rule):
             return
         yield self.finding(node, mock=f"the AsyncMock {target.expr.as_string()!r}", value=_text(node.value),
                            callee=callee.describe(), fix=RESULT_FIX)
+
+
+@contained(False)
+def _stands_in_for_a_sync_function(call: nodes.Call, ctx: Context) -> bool:
+    """Is the AsyncMock made by `call` the substitute of a replacement whose target is a sync
+    function (`sem.release = AsyncMock(...)`, `patch(..., new_callable=AsyncMock, ...)`)?"""
+    parent = call.parent
+    if isinstance(parent, nodes.Assign) and parent.value is call:
+        replacement = _replacement(parent, ctx)
+    elif isinstance(parent, (nodes.Call, nodes.Keyword)):
+        owner = parent.parent if isinstance(parent, nodes.Keyword) else parent
+        replacement = _replacement(owner, ctx) if isinstance(owner, nodes.Call) else None
+        if replacement is not None and replacement.new is not call:
+            replacement = None
+    else:
+        replacement = _replacement(call, ctx)
+    if replacement is None:
+        return False
+    target = replacement.target()
+    return target is not None and target.kind == "sync"
 
 
 def _text(call: nodes.Call) -> str:

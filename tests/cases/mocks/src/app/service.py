@@ -1,11 +1,11 @@
 from typing import Any
 
-from app.api import UserClient, format_user, get_user
+from app.api import UserClient, get_user
 
 
 async def load_profile(user_id):
-    user = await get_user(user_id)
-    return format_user(user)
+    user = await get_user(user_id)  # handed on as it comes: a coroutine would go unnoticed
+    return {"user": user, "source": "api"}
 
 
 async def fetch_user(client: UserClient, user_id):
