@@ -324,21 +324,30 @@ def infer_all(node: nodes.NodeNG) -> list[nodes.NodeNG] | None:
     return values or None
 
 
-def fixture_value_inference(fixture: nodes.FunctionDef):
+def fixture_value_inference(fixture: nodes.FunctionDef, parameter_annotation: nodes.NodeNG | None = None):
     """An inference function for a parameter that pytest fills with `fixture`'s value: what
-    the fixture returns, or what it yields (for an async fixture, the awaited value)."""
+    the fixture returns, or what it yields (for an async fixture, the awaited value).
+
+    Where its body gives nothing known, the annotations are the facts: the fixture's return
+    annotation (`-> Client`, `-> AsyncIterator[Client]` for one that yields), else the
+    parameter's own (`def test_x(client: Client)`)."""
 
     def infer(node, context=None, **kwargs):
-        produced = False
+        values = []
         kind = nodes.Yield if fixture.is_generator() else nodes.Return
         for statement in fixture.nodes_of_class(kind):
             if statement.scope() is not fixture or statement.value is None:
                 continue
-            for value in statement.value.infer(context):
-                produced = True
-                yield value
-        if not produced:
-            yield astroid.Uninferable
+            try:
+                values.extend(statement.value.infer(context))
+            except astroid.InferenceError:
+                values.append(astroid.Uninferable)
+        if all(_is_uninferable(value) for value in values):
+            promised = annotated_values(fixture.returns, yielded=fixture.is_generator())
+            if not promised:
+                promised = annotated_values(parameter_annotation)
+            values = promised or values
+        yield from values or [astroid.Uninferable]
 
     return infer
 
@@ -360,7 +369,210 @@ def give_fixture_values(function: nodes.FunctionDef, fixtures: dict[str, nodes.F
         _scope, bindings = name_node.lookup(name_node.name)
         if len(bindings) == 1 and isinstance(bindings[0].parent, nodes.Arguments) \
                 and bindings[0].parent.parent is function:
-            name_node._explicit_inference = fixture_value_inference(fixture)
+            annotation = argument_annotation(function.args, name_node.name)
+            name_node._explicit_inference = fixture_value_inference(fixture, annotation)
+
+
+# ---------------------------------------------------------------------------------------------
+# Annotations: facts where inference gives nothing
+#
+# `def __init__(self, store: Store)`, `def test_x(client: Client)`, `def make() -> Client`: astroid
+# infers such a parameter, or the call of a function whose body it cannot follow, as unknown.
+# An annotation that names one class is then taken at its word (mypy does the same): the value
+# is an instance of that class. Read, never evaluated: `Optional[X]`, `X | None`, `"X"` and
+# `Annotated[X, ...]` name X; `type[X]` is the class itself; unions of several classes, type
+# variables, `Any`, `object` and typing's special forms name nothing. Used only where astroid's
+# answer holds an "unknown", in its place: a default value stays one of the values, and the
+# actual argument of a call in view, or what a body returns, wins.
+
+#: Generic types whose first argument is what a generator yields: a generator fixture's value.
+YIELDING_TYPES = frozenset({"Iterator", "Iterable", "Generator",
+                            "AsyncIterator", "AsyncIterable", "AsyncGenerator"})
+#: Wrappers whose first argument is the type itself.
+TRANSPARENT_TYPES = frozenset({"Annotated", "Final", "ClassVar", "Required", "NotRequired",
+                               "ReadOnly", "Optional"})
+#: Classes an annotation may name that say nothing about the value.
+UNINFORMATIVE_CLASSES = frozenset({"builtins.object", "builtins.type"})
+#: How deep annotations nest before we give up (`Optional[Annotated["X", ...]]` is 3).
+MAX_ANNOTATION_DEPTH = 6
+
+
+def _is_uninferable(value: object) -> bool:
+    return value is astroid.Uninferable or isinstance(value, type(astroid.Uninferable))
+
+
+def argument_annotation(arguments: nodes.Arguments, name: str | None) -> nodes.NodeNG | None:
+    """The annotation of parameter `name` (not of *args/**kwargs); None when it has none."""
+    groups = ((arguments.posonlyargs, arguments.posonlyargs_annotations),
+              (arguments.args, arguments.annotations),
+              (arguments.kwonlyargs, arguments.kwonlyargs_annotations))
+    for args, written in groups:
+        for arg, annotation in zip(args or (), written or ()):
+            if arg.name == name:
+                return annotation
+    return None
+
+
+_ANNOTATIONS_IN_PROGRESS: set[int] = set()
+
+
+@contained([])
+def annotated_values(annotation: nodes.NodeNG | None, yielded: bool = False) -> list[nodes.NodeNG]:
+    """What an annotation promises a value is: an instance of the one class it names (the
+    class itself for `type[X]`); [] when it names no single class we can resolve.
+
+    `yielded`: the annotation is a generator's return annotation, and the value wanted is what
+    it yields (`Iterator[X]`, `AsyncGenerator[X, None]` -> an X)."""
+    if annotation is None or id(annotation) in _ANNOTATIONS_IN_PROGRESS:
+        return []
+    memo_name = "_flake8_async_tests_yields" if yielded else "_flake8_async_tests_promises"
+    memo = annotation.__dict__.get(memo_name)
+    if memo is not None:
+        return memo
+    _ANNOTATIONS_IN_PROGRESS.add(id(annotation))  # `x: "x"` must not chase itself
+    try:
+        found = _named_class(annotation, yielded, 0)
+    finally:
+        _ANNOTATIONS_IN_PROGRESS.discard(id(annotation))
+    values = []
+    if found is not None:
+        cls, as_class = found
+        values = [cls] if as_class else [cls.instantiate_class()]
+    annotation.__dict__[memo_name] = values  # kept on the node: it goes when the module goes
+    return values
+
+
+def _named_class(expression: nodes.NodeNG, yielded: bool, depth: int) -> tuple[nodes.ClassDef, bool] | None:
+    """(class, is it the class itself rather than an instance) that `expression` names."""
+    if depth > MAX_ANNOTATION_DEPTH:
+        return None
+    if isinstance(expression, nodes.Const) and isinstance(expression.value, str):
+        parsed = _string_annotation(expression)
+        return _named_class(parsed, yielded, depth + 1) if parsed is not None else None
+    members = _union_members(expression)
+    if members is not None:
+        named = [m for m in members if not (isinstance(m, nodes.Const) and m.value is None)]
+        return _named_class(named[0], yielded, depth + 1) if len(named) == 1 else None
+    if isinstance(expression, nodes.Subscript):
+        head = _last_name(expression.value)
+        arguments = expression.slice.elts if isinstance(expression.slice, nodes.Tuple) else [expression.slice]
+        if head in TRANSPARENT_TYPES and arguments:
+            return _named_class(arguments[0], yielded, depth + 1)
+        if head in ("type", "Type") and arguments and not yielded:
+            found = _named_class(arguments[0], False, depth + 1)
+            return (found[0], True) if found is not None and not found[1] else None
+        if yielded:
+            if head in YIELDING_TYPES and arguments:
+                return _named_class(arguments[0], False, depth + 1)
+            return None
+        expression = expression.value  # a generic class: `list[int]`, `Client[T]`
+    if yielded or not isinstance(expression, (nodes.Name, nodes.Attribute)):
+        return None
+    value = safe_infer(expression)
+    if isinstance(value, nodes.ClassDef) and _informative(value):
+        return value, False
+    return None
+
+
+def _union_members(expression: nodes.NodeNG) -> list[nodes.NodeNG] | None:
+    """The members of `A | B` or `Union[A, B]`; None when `expression` is no union."""
+    if isinstance(expression, nodes.BinOp) and expression.op == "|":
+        left = _union_members(expression.left) or [expression.left]
+        right = _union_members(expression.right) or [expression.right]
+        return left + right
+    if isinstance(expression, nodes.Subscript) and _last_name(expression.value) == "Union":
+        elements = expression.slice
+        return list(elements.elts) if isinstance(elements, nodes.Tuple) else [elements]
+    return None
+
+
+def _informative(cls: nodes.ClassDef) -> bool:
+    """Does naming this class say what the value is? Not `object`, not a type variable (astroid
+    makes one a class of no module), not typing's `Any`/`Self`/`Protocol`...; typing's aliases of
+    collections.abc classes (`AsyncIterator`) do."""
+    if cls.qname() in UNINFORMATIVE_CLASSES:
+        return False
+    root = cls.root()
+    if not root.name or (root.file or "").startswith("<"):
+        return root.name == "builtins"
+    if root.name in ("typing", "typing_extensions"):
+        return any(ancestor.root().name in ("_collections_abc", "collections.abc")
+                   for ancestor in cls.ancestors())
+    return True
+
+
+def _string_annotation(const: nodes.Const) -> nodes.NodeNG | None:
+    """A string annotation (`"Client"`, `"Optional[app.Client]"`) as an expression whose names
+    resolve where the string stands. Parsed, never evaluated."""
+    if "_flake8_async_tests_parsed" in const.__dict__:
+        return const.__dict__["_flake8_async_tests_parsed"]
+    expression = None
+    try:
+        tree = ast.parse(const.value.strip())
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None
+    if tree is not None and len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr):
+        module = TreeRebuilder(MANAGER, data=const.value).visit_module(tree, "", "", False)
+        expression = module.body[0].value
+        expression.parent = const  # names are looked up from where the string is written
+    const.__dict__["_flake8_async_tests_parsed"] = expression  # goes with the node
+    return expression
+
+
+def _keep_promise(values: list, promised: list) -> list:
+    """astroid's answer with its unknowns replaced by what the annotation promises: a default
+    value stays one of the possibilities (`store: Store | None = None` is None or a Store)."""
+    if not promised:
+        return values
+    return [value for value in values if not _is_uninferable(value)] + promised
+
+
+def _infer_argument_or_annotation(original):
+    """astroid's inference of a parameter, with its annotation in place of the unknown astroid
+    adds where no call site is in view (alone, or after a default value)."""
+
+    def infer_argname(self, name, context):
+        values = list(original(self, name, context))
+        if name and any(_is_uninferable(value) for value in values):
+            values = _keep_promise(values, annotated_values(argument_annotation(self, name)))
+        yield from values
+
+    infer_argname._annotations_as_facts = True
+    return infer_argname
+
+
+def _infer_call_result_or_annotation(original):
+    """astroid's result of calling a function, with its return annotation in place of the
+    unknowns (a body it cannot follow, an abstract or stub method). Generators keep astroid's
+    answer: a generator object."""
+
+    def infer_call_result(self, caller, context=None):
+        if self.returns is None or self.is_generator():
+            yield from original(self, caller, context)
+            return
+        values = list(original(self, caller, context))
+        if any(_is_uninferable(value) for value in values):
+            values = _keep_promise(values, annotated_values(self.returns))
+        yield from values
+
+    infer_call_result._annotations_as_facts = True
+    return infer_call_result
+
+
+def _annotations_as_facts() -> None:
+    """Install the two fallbacks above into astroid (process-wide: flake8's process is the
+    plugin's, and astroid is only used here). A missing hook (astroid moved) loses only them."""
+    from astroid import protocols
+
+    original = getattr(protocols, "_arguments_infer_argname", None)
+    if original is not None and not getattr(original, "_annotations_as_facts", False):
+        protocols._arguments_infer_argname = _infer_argument_or_annotation(original)
+    original = getattr(nodes.FunctionDef, "infer_call_result", None)
+    if original is not None and not getattr(original, "_annotations_as_facts", False):
+        nodes.FunctionDef.infer_call_result = _infer_call_result_or_annotation(original)
+
+
+_annotations_as_facts()
 
 
 @contained(None)

@@ -21,6 +21,7 @@ from . import imports, inference, loading
 from .config import AsyncSetup, PytestConfig, Settings, async_setup, locate_config
 from .model.name_index import NameIndex
 from .cache.store import DIRECTORY_NAME as CACHE_DIRECTORY_NAME, CacheFolder
+from .model.fixture_users import FixtureUsers
 from .model.fixtures import Fixture, fixtures_in
 from .model.marks import Mark, RUNNER_MARKS, pytestmark_marks
 
@@ -36,6 +37,9 @@ ANYIO_OR_TRIO = re.compile(
     r"\bmark\.(?:anyio|trio)\b|\banyio_backend\b|^\s*(?:import|from)\s+(?:anyio|trio|pytest_trio)\b",
     re.MULTILINE,
 )
+#: A class statement with a base named like a TestCase (`unittest.TestCase`,
+#: `IsolatedAsyncioTestCase`, a project's `ClientTestCase`): text, read before anything is built.
+TESTCASE_CLASS = re.compile(r"^[ \t]*class[ \t]+\w+[ \t]*\([^)]*TestCase\b", re.MULTILINE)
 #: How many files a conftest's directory tree is searched for anyio/trio tests.
 TREE_SCAN_LIMIT = 3000
 
@@ -54,6 +58,8 @@ class Conftest:
     pytestmarks: list[Mark] = field(default_factory=list)
     #: the pytest hooks it implements (pytest_asyncio_loop_factories...)
     hooks: set[str] = field(default_factory=set)
+    #: their definitions (its own, then those of the plugins it names), where they are plain defs
+    hook_functions: dict[str, list[nodes.FunctionDef]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=None)
@@ -99,7 +105,9 @@ class Project:
         self._python_classes = config.as_list("python_classes") or ["Test"]
         self._addopts_plugins: list[Conftest] | None = None
         self._trees: dict[Path, bool] = {}
+        self._hooks_below: dict[tuple[Path, str], bool] = {}
         self._name_index: NameIndex | None = None
+        self._fixture_users: FixtureUsers | None = None
         self.cache = _cache_folder_for(rootdir, settings)
 
     # -- construction ---------------------------------------------------------------------
@@ -116,9 +124,33 @@ class Project:
 
     # -- pytest's collection rules ----------------------------------------------------------
 
+    @property
+    def has_pytest_config(self) -> bool:
+        """Is there a file pytest reads settings from (not just a pyproject.toml marking the
+        rootdir)?"""
+        return self.config.path is not None and not self.config.only_marks_rootdir
+
     def is_test_module(self, path: Path) -> bool:
+        """A module pytest collects (`python_files`), or a unittest module (see below)."""
         if path.name == "conftest.py":
             return False
+        return self.matches_python_files(path) or self.is_unittest_module(path)
+
+    def is_unittest_module(self, path: Path) -> bool:
+        """A module of a project without pytest configuration, in a `test`/`tests` directory,
+        that defines TestCase classes. Such projects run `python -m unittest`, which loads test
+        modules by name whatever their file names (`python -m unittest aiosqlite.tests` runs
+        the classes of `aiosqlite/tests/smoke.py`): their TestCase classes are the tests."""
+        if self.has_pytest_config or self.matches_python_files(path):
+            return False
+        try:
+            directories = path.relative_to(self.rootdir).parts[:-1]
+        except ValueError:
+            return False
+        return any(part in ("test", "tests") for part in directories) and _mentions_testcase(path)
+
+    def matches_python_files(self, path: Path) -> bool:
+        """Does pytest collect this file (its `python_files` patterns)?"""
         for pattern in self._python_files:
             if os.sep in pattern or "/" in pattern:
                 if fnmatch.fnmatch(str(path), pattern):
@@ -154,6 +186,13 @@ class Project:
             roots = self.search_path(self.rootdir / "conftest.py")
             self._name_index = NameIndex(self.rootdir, tuple(roots), self.cache)
         return self._name_index
+
+    @property
+    def fixture_users(self) -> FixtureUsers:
+        """Which tests request which fixtures (read from disk on first use)."""
+        if self._fixture_users is None:
+            self._fixture_users = FixtureUsers(self)
+        return self._fixture_users
 
     # -- conftest files and fixtures --------------------------------------------------------
 
@@ -229,6 +268,28 @@ class Project:
         return not (located is not None and located.kind == "source" and
                     _defines_plain_function(located.file, name))
 
+    def hook_defined_below(self, directory: Path, hook: str) -> bool:
+        """Does a conftest file under `directory` (not its own) define `hook`? Text, not AST."""
+        key = (directory, hook)
+        if key not in self._hooks_below:
+            found = False
+            pattern = re.compile(rf"^\s*def\s+{re.escape(hook)}\b", re.MULTILINE)
+            for count, path in enumerate(directory.rglob("conftest.py")):
+                if count > TREE_SCAN_LIMIT:
+                    found = True  # too large to know: assume it may
+                    break
+                if path.parent == directory:
+                    continue
+                try:
+                    text = path.read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    continue
+                if pattern.search(text):
+                    found = True
+                    break
+            self._hooks_below[key] = found
+        return self._hooks_below[key]
+
     def tree_uses_anyio_or_trio(self, directory: Path) -> bool:
         """Do test files below `directory` run under anyio or trio? (for a conftest's fixtures)"""
         if directory not in self._trees:
@@ -282,6 +343,10 @@ def describe_plugin_module(path: Path, module: nodes.Module | None, project: Pro
             conftest.runner_hook = conftest.runner_hook or f"{hook} in {path.name}"
     conftest.pytestmarks = pytestmark_marks(module, "module")
     conftest.hooks = {name for name in module.locals if name.startswith("pytest_")}
+    for name in conftest.hooks:
+        function = _function(module, name)
+        if function is not None:
+            conftest.hook_functions[name] = [function]
     conftest.uses_anyio_or_trio = (
         bool(ANYIO_OR_TRIO.search(module.as_string())) or "anyio_backend" in conftest.fixtures
     )
@@ -296,6 +361,8 @@ def describe_plugin_module(path: Path, module: nodes.Module | None, project: Pro
             conftest.runner_hook = conftest.runner_hook or described.runner_hook
             conftest.uses_anyio_or_trio |= described.uses_anyio_or_trio
             conftest.hooks |= described.hooks
+            for name, functions in described.hook_functions.items():
+                conftest.hook_functions.setdefault(name, []).extend(functions)
     return conftest
 
 
@@ -388,6 +455,15 @@ def _cache_folder_for(rootdir: Path, settings: Settings) -> CacheFolder | None:
     return CacheFolder.open(directory)
 
 
+@lru_cache(maxsize=4096)
+def _mentions_testcase(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return TESTCASE_CLASS.search(text) is not None
+
+
 @lru_cache(maxsize=1024)
 def _defines_plain_function(path: str, name: str) -> bool:
     """Does the module define `name` with `def` and never mention "fixture"? Then `name` is
@@ -402,8 +478,18 @@ def _defines_plain_function(path: str, name: str) -> bool:
 
 
 def _fallback_rootdir(path: Path) -> Path:
-    """Without a pytest config: the nearest directory that looks like a project root."""
+    """Without a pytest config, the project's root as `python -m pytest` / `python -m unittest`
+    started there see it: the nearest directory up holding a project marker (pyproject.toml,
+    setup.py, setup.cfg, .git...); else flake8's working directory, which `python -m` puts on
+    sys.path, when the file is below it (not the filesystem root or the home directory: those
+    hold no one project); else the file's basedir."""
     for directory in path.parents:
         if any((directory / marker).exists() for marker in ROOT_MARKERS):
             return directory
+    try:
+        cwd, home = Path.cwd(), Path.home()
+    except (OSError, RuntimeError, KeyError):
+        return basedir_of(path)
+    if cwd in path.parents and cwd.parent != cwd and cwd != home:
+        return cwd
     return basedir_of(path)

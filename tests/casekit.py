@@ -5,6 +5,12 @@ does not inherit this repository's). A line that must be reported ends with a co
 `# error: ASYNC500` (several codes: `# error: ASYNC500, ASYNC501`). Plugin options for the case
 come from an optional `case.json` (the fields of config.Settings). Every other line must stay
 silent: the comparison is exact.
+
+A case about projects *without* a pytest config file says so in its case.json
+(`"no_pytest_config": true`) and has none. Inside this repository pytest (and the plugin) would
+walk up to this repository's pyproject.toml and take its settings, so such a case is linted
+from a copy outside the repository (`linted_location`), where nothing above it configures
+pytest; tests/test_cases.py checks both.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import ast
 import io
 import json
 import re
+import shutil
 import tempfile
 import tokenize
 from collections import Counter
@@ -34,9 +41,34 @@ def case_names() -> list[str]:
 CACHE_DIR = tempfile.mkdtemp(prefix="flake8-async-tests-cases-")
 
 
-def settings_for(case: Path, cache_dir: str = CACHE_DIR) -> Settings:
+#: Where cases without a pytest config file are copied to be linted (outside the repository).
+CONFIGLESS_COPIES = Path(tempfile.mkdtemp(prefix="flake8-async-tests-configless-"))
+
+
+def case_options(case: Path) -> dict:
     options = case / "case.json"
-    data = json.loads(options.read_text()) if options.exists() else {}
+    return json.loads(options.read_text()) if options.exists() else {}
+
+
+def has_no_pytest_config(case: Path) -> bool:
+    """Does the case stand for a project without a pytest config file (see the docstring)?"""
+    return bool(case_options(case).get("no_pytest_config"))
+
+
+def linted_location(case: Path) -> Path:
+    """Where the case is linted: in place, or (a case without a pytest config file) from a copy
+    outside the repository, made once per session so that warm runs find their cache."""
+    if not has_no_pytest_config(case):
+        return case
+    copy = CONFIGLESS_COPIES / case.name
+    if not copy.exists():
+        shutil.copytree(case, copy, ignore=shutil.ignore_patterns("__pycache__", ".flake8_async_tests_cache"))
+    return copy
+
+
+def settings_for(case: Path, cache_dir: str = CACHE_DIR) -> Settings:
+    data = case_options(case)
+    data.pop("no_pytest_config", None)
     data.setdefault("cache_dir", cache_dir)
     for key in ("enable", "selected_in_full"):
         if key in data:
@@ -85,6 +117,7 @@ def fresh_process_state() -> None:
 
 def actual_findings(case: Path, cache_dir: str = CACHE_DIR) -> Counter:
     settings = settings_for(case, cache_dir)
+    case = linted_location(case)
     found: Counter = Counter()
     for path in sorted(case.rglob("*.py")):
         source = path.read_text()
@@ -96,6 +129,7 @@ def actual_findings(case: Path, cache_dir: str = CACHE_DIR) -> Counter:
 def messages(case: Path) -> list[str]:
     """Every finding with its message, for reading a case's output."""
     settings = settings_for(case)
+    case = linted_location(case)
     lines = []
     for path in sorted(case.rglob("*.py")):
         for f in sorted(analyse(str(path), path.read_text(), settings)):

@@ -2,15 +2,26 @@
 
 import pytest
 
-from casekit import CASES, CONFIG_NAMES, actual_findings, case_names, expected_findings
+from casekit import (
+    CASES, CONFIG_NAMES, actual_findings, case_names, expected_findings, has_no_pytest_config,
+    linted_location,
+)
+from flake8_async_tests.config import locate_config
 
 
 @pytest.mark.parametrize("name", case_names())
 def test_case(name):
     case = CASES / name
-    assert any((case / config).exists() for config in CONFIG_NAMES), (
-        f"case {name} needs its own pytest config file, or it inherits this repository's"
-    )
+    if has_no_pytest_config(case):
+        copy = linted_location(case)
+        found = locate_config(copy)
+        assert copy != case and (found.path is None or found.only_marks_rootdir), (
+            f"case {name} stands for a project without pytest config, but {found.path} configures it"
+        )
+    else:
+        assert any((case / config).exists() for config in CONFIG_NAMES), (
+            f"case {name} needs its own pytest config file, or it inherits this repository's"
+        )
     expected = expected_findings(case)
     actual = actual_findings(case)
     missing = sorted((expected - actual).elements())

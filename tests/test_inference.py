@@ -21,3 +21,84 @@ def test_a_tree_astroid_cannot_rebuild_falls_back_to_the_text(tmp_path, monkeypa
     not_a_module = ast.parse("x", mode="eval")
     module = inference.build_module(SOURCE, "test_y", str(tmp_path / "test_y.py"), not_a_module)
     assert module is not None and module.body[1].name == "test_x"
+
+
+ANNOTATED = '''
+import typing
+from typing import Any, AsyncIterator, Iterator, Optional, TypeVar, Union
+
+T = TypeVar("T")
+
+
+class Store:
+    pass
+
+
+class Client:
+    pass
+
+
+def unknown():
+    return globals()["x"]()
+
+
+def plain(a: Store, b: "Store", c: Optional[Store], d: "Store | None", e: typing.Annotated[Store, 1],
+          f: type[Store], g: Union[Store, None], h: Any, i: T, j: Union[Store, Client], k: object,
+          m: "NoSuchName", n: list[Store], o=None, p: Store = Store()):
+    return a, b, c, d, e, f, g, h, i, j, k, m, n, o, p
+
+
+def factory() -> Client:
+    return unknown()
+
+
+def known() -> Client:
+    return Store()
+
+
+def generator() -> Iterator[Client]:
+    yield unknown()
+
+
+async def agen() -> "AsyncIterator[Client]":
+    yield unknown()
+'''
+
+
+def _names(values):
+    return sorted(getattr(v, "name", None) or v.pytype() for v in values) if values is not None else None
+
+
+def test_an_annotation_is_the_value_where_inference_gives_nothing(tmp_path):
+    module = inference.build_module(ANNOTATED, "annotated", str(tmp_path / "annotated.py"))
+    plain = module.body[-5]
+    returned = plain.body[-1].value.elts
+    found = {name.name: _names(inference.infer_all(name)) for name in returned}
+    assert found == {
+        "a": ["Store"], "b": ["Store"], "c": ["Store"], "d": ["Store"], "e": ["Store"],
+        "f": ["Store"],  # the class itself (type[Store])
+        "g": ["Store"],
+        "h": None, "i": None, "j": None, "k": None, "m": None, "n": ["list"],
+        "o": None,  # no annotation: None or unknown
+        "p": ["Store"],  # the default (and what the annotation promises: a Store either way)
+    }
+    assert isinstance(inference.safe_infer(returned[5]), inference.nodes.ClassDef)
+    assert isinstance(inference.safe_infer(returned[0]), inference.astroid.bases.Instance)
+
+
+def test_a_return_annotation_is_the_call_where_the_body_gives_nothing(tmp_path):
+    module = inference.build_module(
+        ANNOTATED + "\n\nx = factory()\ny = known()\nz = generator()\n", "annotated2",
+        str(tmp_path / "annotated2.py"))
+    values = {target: module.locals[target][0].parent.value for target in ("x", "y", "z")}
+    assert _names(inference.infer_all(values["x"])) == ["Client"]
+    assert _names(inference.infer_all(values["y"])) == ["Store"]  # the body says: it wins
+    assert inference.safe_infer(values["z"]).pytype().endswith("generator")  # still a generator
+
+
+def test_a_generator_fixtures_annotation_gives_what_it_yields(tmp_path):
+    module = inference.build_module(ANNOTATED, "annotated3", str(tmp_path / "annotated3.py"))
+    generator, agen = module.body[-2], module.body[-1]
+    assert _names(inference.annotated_values(generator.returns, yielded=True)) == ["Client"]
+    assert _names(inference.annotated_values(agen.returns, yielded=True)) == ["Client"]
+    assert inference.annotated_values(module.body[-4].returns, yielded=True) == []  # -> Client

@@ -164,3 +164,62 @@ def test_moderately_nested_expression_keeps_findings(tmp_path):
     chain = "x" + " + x" * 150
     test = write(tmp_path / "test_x.py", f"x = 1\ny = {chain}\n\n\nasync def test_a():\n    pass\n")
     assert codes(test) == [(5, "ASYNC500")]
+
+
+CLIENT = "class Client:\n    async def fetch(self):\n        return 1\n"
+TEST_OF_CLIENT = "from client import Client\n\n\ndef test_a():\n    Client().fetch()\n"
+
+
+def test_without_config_or_marker_imports_resolve_from_the_working_directory(tmp_path, monkeypatch):
+    """`python -m pytest` / `python -m unittest` run from the project root put it on sys.path:
+    `client.py` beside tests/ is found from there, as from flake8 started there."""
+    root = tmp_path / "tutorial"
+    write(root / "client.py", CLIENT)
+    test = write(root / "tests" / "test_client.py", TEST_OF_CLIENT)
+    monkeypatch.chdir(root)
+    assert Project.for_file(str(test), Settings()).rootdir == root
+    assert codes(test) == [(5, "ASYNC600")]
+
+
+def test_the_working_directory_counts_only_above_the_file(tmp_path, monkeypatch):
+    root = tmp_path / "tutorial"
+    write(root / "client.py", CLIENT)
+    test = write(root / "tests" / "test_client.py", TEST_OF_CLIENT)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert Project.for_file(str(test), Settings()).rootdir == root / "tests"
+    assert codes(test) == []
+
+
+def test_without_config_a_project_marker_is_the_root(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for marker in ("setup.py", "setup.cfg", ".git", "pyproject.toml"):
+        root = tmp_path / marker.strip(".").replace(".", "_")
+        (root / marker).mkdir(parents=True) if marker == ".git" else write(root / marker, "")
+        write(root / "client.py", CLIENT)
+        test = write(root / "tests" / "test_client.py", TEST_OF_CLIENT)
+        project = Project.for_file(str(test), Settings())
+        assert (project.rootdir, project.has_pytest_config) == (root, False), marker
+        assert codes(test) == [(5, "ASYNC600")], marker
+
+
+def test_unittest_modules_of_a_project_without_config(tmp_path):
+    """Without pytest config, a module in a tests directory that defines TestCase classes is
+    test code whatever its name (unittest loads modules by name); with one, python_files rule."""
+    write(tmp_path / "setup.py")
+    write(tmp_path / "client.py", CLIENT)
+    smoke = write(
+        tmp_path / "pkg" / "tests" / "smoke.py",
+        "import unittest\n\nfrom client import Client\n\n\n"
+        "class Smoke(unittest.IsolatedAsyncioTestCase):\n    async def test_a(self):\n"
+        "        Client().fetch()\n\n\nasync def test_function():\n    pass\n",
+    )
+    helper = write(tmp_path / "pkg" / "tests" / "helper.py", "class Helper:  # not a TestCase\n    pass\n")
+    outside = write(tmp_path / "pkg" / "smoke.py", smoke.read_text())
+    project = Project.for_file(str(smoke), Settings())
+    assert [project.is_test_module(p) for p in (smoke, helper, outside)] == [True, False, False]
+    assert codes(smoke) == [(8, "ASYNC600")]  # the module-level function is nobody's test
+    write(tmp_path / "pytest.ini", "[pytest]\n")
+    configured = write(tmp_path / "other" / "tests" / "smoke.py", smoke.read_text())
+    assert not Project.for_file(str(configured), Settings()).is_test_module(configured)

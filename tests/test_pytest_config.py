@@ -79,7 +79,10 @@ def test_pyproject_without_table_marks_rootdir_only_when_nothing_else(tmp_path):
     write(tmp_path / "pyproject.toml", "[project]\nname = 'x'\n")
     config = locate_config(tmp_path / "tests")
     assert config.path == tmp_path / "pyproject.toml" and config.values == {}
+    assert config.only_marks_rootdir  # the project has no pytest configuration
     assert mode_of(tmp_path) == "strict"
+    write(tmp_path / "pyproject.toml", "[tool.pytest.ini_options]\n")
+    assert not locate_config(tmp_path / "tests").only_marks_rootdir  # an empty table configures
 
 
 def test_native_toml_table_keeps_types(tmp_path):

@@ -85,6 +85,9 @@ class PytestConfig:
     #: False when pytest would abort on the chosen file: its values are unknown, and every
     #: finding that depends on them must stay silent.
     readable: bool = True
+    #: True for the nearest `pyproject.toml` without a pytest table: pytest takes its directory
+    #: as the rootdir and reads nothing from it. The project has no pytest configuration.
+    only_marks_rootdir: bool = False
 
     def get(self, key: str) -> ConfigValue | None:
         return self.values.get(key)
@@ -358,7 +361,9 @@ def locate_config(start: Path) -> PytestConfig:
                 return _config_from(parsed, base, parsed_here, _siblings(base, name))
     if nearest_pyproject is not None:
         empty = ParsedFile(nearest_pyproject, {})
-        return _config_from(empty, nearest_pyproject.parent, [], [])
+        config = _config_from(empty, nearest_pyproject.parent, [], [])
+        config.only_marks_rootdir = True
+        return config
     return PytestConfig(None, None, {}, {}, [])
 
 

@@ -14,6 +14,7 @@ from astroid import nodes
 from ..inference import give_fixture_values
 from ..project import ANYIO_OR_TRIO, Conftest, Project
 from .decorators import decorator_name, unknown_decorators
+from .fixture_users import Request
 from .fixtures import Fixture, fixture_of, fixtures_in, requested_names
 from .marks import Mark, RUNNER_MARKS, decorator_marks, mark_from_expression, pytestmark_marks
 from .name_index import Names, callee_name, dynamic_names, imported_packages, source_names
@@ -67,6 +68,8 @@ class TestModule:
         self.setup = project.setup
         self.is_conftest = path.name == "conftest.py"
         self.is_test_module = project.is_test_module(path)
+        #: pytest collects its functions and Test* classes too (not only its unittest classes)
+        self.is_pytest_module = self.is_test_module and project.matches_python_files(path)
         self.module_marks = pytestmark_marks(module, "module")
         self.fixtures: dict[str, Fixture] = {}
         self.class_info: dict[nodes.ClassDef, TestClass] = {}
@@ -89,7 +92,7 @@ class TestModule:
         for fixture in self.fixtures.values():
             self._fixtures_by_node[fixture.node] = fixture
         for statement in self.module.body:
-            if isinstance(statement, nodes.FunctionDef) and self.is_test_module:
+            if isinstance(statement, nodes.FunctionDef) and self.is_pytest_module:
                 self._maybe_test(statement, None)
             elif isinstance(statement, nodes.ClassDef):
                 self._collect_class(statement, None)
@@ -99,7 +102,8 @@ class TestModule:
         collected = self.is_test_module and (
             kind.is_testcase
             or (
-                self.project.is_test_class_name(node.name)
+                self.is_pytest_module
+                and self.project.is_test_class_name(node.name)
                 and "__init__" not in node.locals
                 and (parent is None or parent.collected)
             )
@@ -167,7 +171,8 @@ class TestModule:
 
     @cached_property
     def uses_anyio_or_trio(self) -> bool:
-        """anyio/trio may run this module's async fixtures (see ASYNC520)."""
+        """Does anything in this module, its conftest files or (for a conftest) the tree below
+        mention anyio or trio? If not, neither runs this module's async fixtures."""
         if self.setup.trio_mode or self.setup.anyio_auto:
             return True
         if ANYIO_OR_TRIO.search(self.source or self.module.as_string()):
@@ -176,12 +181,44 @@ class TestModule:
             return True
         return any(conftest.uses_anyio_or_trio for conftest in self.conftests)
 
+    def anyio_or_trio_may_run(self, fixture: Fixture) -> bool:
+        """May anyio or trio run this async fixture (ASYNC520)? They run the async fixtures in
+        the closure of their own tests (anyio: those with `anyio_backend` in it). So: yes under
+        trio_mode / anyio's auto mode; no where nothing mentions them; otherwise yes when an
+        anyio or trio test requests it (through other fixtures too), when no test is seen
+        requesting it, or when the tree cannot be read (project.fixture_users)."""
+        if self.setup.trio_mode or self.setup.anyio_auto:
+            return True
+        if not self.uses_anyio_or_trio:
+            return False
+        requests = self.fixture_requests(fixture)
+        return requests is None or not requests or any(r.anyio_or_trio for r in requests)
+
+    def fixture_requests(self, fixture: Fixture) -> list[Request] | None:
+        """The tests (below a conftest, or of the fixture's own test module) that get this
+        fixture, read from disk; None when unknown."""
+        path = Path(fixture.node.root().file or self.path)
+        return self.project.fixture_users.requests_of(path, (str(path), fixture.node.lineno))
+
     @cached_property
     def hooks(self) -> set[str]:
         """The pytest hooks the conftest chain and the -p plugins implement."""
         found: set[str] = set()
         for conftest in self.conftests + self.project.addopts_plugins():
             found |= conftest.hooks
+        return found
+
+    def hook_functions(self, hook: str) -> list[nodes.FunctionDef] | None:
+        """The definitions of `hook` that apply to this module (its conftest chain and the -p
+        plugins), nearest first; None when one of them is not a plain function we can read."""
+        found: list[nodes.FunctionDef] = []
+        for conftest in self.conftests + self.project.addopts_plugins():
+            if hook not in conftest.hooks:
+                continue
+            functions = conftest.hook_functions.get(hook)
+            if not functions:
+                return None
+            found += functions
         return found
 
     def class_chain(self, cls: TestClass | None) -> list[TestClass]:
@@ -259,7 +296,7 @@ class TestModule:
                 runners.names.add("asyncio")
             if self.setup.trio_mode and "trio" not in disabled:
                 runners.names.add("trio")
-            if self.setup.anyio_auto and "anyio" not in disabled:
+            if (self.setup.anyio_auto or self._requests_anyio_backend(test)) and "anyio" not in disabled:
                 runners.names.add("anyio")
         decorator = self.unknown_decorator(test.node)
         if decorator == "custom":
@@ -271,6 +308,24 @@ class TestModule:
         if self.setup.asyncio_mode is None:
             runners.unknown = runners.unknown or "the pytest config cannot be read"
         return runners
+
+    def _requests_anyio_backend(self, test: TestFunction) -> bool:
+        """Does `anyio_backend` reach the test's closure (itself, or through the fixtures it
+        requests)? anyio's plugin runs any coroutine test that has it (verified, anyio 4.16)."""
+        requested = self.requested_fixtures(test.node, self.marks_reaching(test))
+        pending = [(name, test.node) for name, _ in requested]
+        seen: set[str] = set()
+        while pending and len(seen) < 50:
+            name, requester = pending.pop()
+            if name == "anyio_backend":
+                return True
+            if name in seen:
+                continue
+            seen.add(name)
+            fixture = self.resolve_fixture(name, requester)
+            if fixture is not None and fixture.node is not requester:
+                pending += [(argument, fixture.node) for argument in fixture.arguments]
+        return False
 
     # -- what inference needs to know about fixtures ---------------------------------------
 

@@ -24,7 +24,7 @@ class AsyncFixtureWithPlainDecorator(Rule):
             return
         if not ctx.setup.asyncio_strict or "asyncio" in ctx.setup.disabled_plugins:
             return
-        if model.uses_anyio_or_trio or model.runner_hook:
+        if model.runner_hook or model.anyio_or_trio_may_run(fixture):
             return
         yield self.finding(node, fixture=fixture.name, source=ctx.setup.mode_source)
 
@@ -61,6 +61,8 @@ class AsyncFixtureInSyncTest(Rule):
                 continue
             if "anyio_backend" in requested.arguments or requested.autouse:
                 continue  # anyio runs it when anyio_backend is in the closure
+            if what == "fixture" and model.anyio_or_trio_may_run(requested):
+                continue  # the sync fixture is requested by anyio/trio tests, which run it
             fix = ("make it async with its runner's mark" if what == "test"
                    else "make it an async fixture")
             yield self.finding(where, what=what, name=node.name, fixture=name,
@@ -99,7 +101,7 @@ class EventLoopFixture(Rule):
         model = ctx.model
         fixture = model.fixture_for(node)
         if fixture is not None and fixture.node is node:
-            yield from self._definition(fixture)
+            yield from self._definition(fixture, ctx)
             marks = fixture.marks
             runs_async = model.asyncio_runs_fixture(fixture)
         else:
@@ -119,7 +121,8 @@ class EventLoopFixture(Rule):
                              f"{node.name!r} errors with \"fixture 'event_loop' not found\""),
                     fix="use asyncio.get_running_loop() inside an async test or fixture",
                 )
-            elif runs_async and defined.scope == "function" and defined.node is not node:
+            elif runs_async and defined.scope == "function" and defined.node is not node \
+                    and not _reported_at_definition(defined, node):
                 yield self.finding(
                     where,
                     problem=(f"{node.name!r} runs in pytest-asyncio's loop, not in the 'event_loop' "
@@ -128,8 +131,10 @@ class EventLoopFixture(Rule):
                     fix="use asyncio.get_running_loop()",
                 )
 
-    def _definition(self, fixture: Fixture):
-        if fixture.name == "event_loop" and fixture.scope != "function":
+    def _definition(self, fixture: Fixture, ctx: Context):
+        if fixture.name == "event_loop" and fixture.scope == "function":
+            yield from self._ignored_function_loop(fixture, ctx)
+        elif fixture.name == "event_loop":
             yield self.finding(
                 fixture.node,
                 problem=(f"fixture 'event_loop' (scope {fixture.scope!r}) is ignored by "
@@ -143,6 +148,44 @@ class EventLoopFixture(Rule):
                 problem="overriding 'event_loop_policy' is deprecated in pytest-asyncio 1.x",
                 fix="implement the pytest_asyncio_loop_factories hook instead",
             )
+
+    def _ignored_function_loop(self, fixture: Fixture, ctx: Context):
+        """A function-scoped `event_loop` (defined in a conftest or a test module): reported once,
+        here, when async tests that pytest-asyncio runs request it, themselves or through an async
+        fixture pytest-asyncio runs; silent when only sync tests and sync fixtures use it (a plain
+        loop object they drive, as aiohttp's suite does)."""
+        model = ctx.model
+        if model.runner_hook or "asyncio" in ctx.setup.disabled_plugins or model.legacy_event_loop:
+            return
+        requests = model.fixture_requests(fixture)
+        if not requests:
+            return
+        asyncio_fixtures = {"pytest_asyncio", "pytest"} if ctx.setup.asyncio_auto else {"pytest_asyncio"}
+        in_asyncio = [r for r in requests if r.test.is_async and not r.test.in_unittest_class and (
+            "asyncio" in r.test.marks or (ctx.setup.asyncio_auto and not r.anyio_or_trio))
+            and (r.direct or r.async_requesters & asyncio_fixtures)]
+        if not in_asyncio:
+            return
+        first = in_asyncio[0].test
+        others = f" (and {len(in_asyncio) - 1} more)" if len(in_asyncio) > 1 else ""
+        sync_users = any(not r.test.is_async for r in requests)
+        yield self.finding(
+            fixture.node,
+            problem=(f"fixture 'event_loop' is ignored by pytest-asyncio 1.x: async test "
+                     f"{first.name!r} ({first.where}){others} runs in "
+                     "pytest-asyncio's loop, not in this one, and objects bound to it fail with "
+                     "'attached to a different loop'"),
+            fix=("use asyncio.get_running_loop() in the async tests"
+                 + ("; rename the fixture for the sync tests that drive it" if sync_users else
+                    ", and remove the fixture")),
+        )
+
+
+def _reported_at_definition(defined: Fixture, requester: nodes.FunctionDef) -> bool:
+    """Is this `event_loop` definition where ASYNC523 reports it (a conftest file, or the
+    requester's own module)? Then not again at each test that requests it."""
+    path = defined.node.root().file or ""
+    return path.endswith("conftest.py") or defined.node.root() is requester.root()
 
 
 class TestLoopDiffersFromFixtureLoop(Rule):

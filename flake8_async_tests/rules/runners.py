@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from astroid import nodes
+from astroid import bases, nodes
 
+from ..inference import infer_all, qualified_name, safe_infer
 from ..model.fixtures import SCOPES
 from ..model.marks import Mark, decorator_marks, pytestmark_marks
 from .base import Context, Rule, and_more
@@ -237,6 +238,13 @@ class ConflictingRunners(Rule):
             yield self.finding(node, problem=problem, fix=fix)
 
 
+def _names_never_returned(value: nodes.NodeNG, factory_names: frozenset[str] | None) -> list[str]:
+    if factory_names is None or not isinstance(value, (nodes.List, nodes.Tuple)):
+        return []
+    return [e.value for e in value.elts
+            if isinstance(e, nodes.Const) and isinstance(e.value, str) and e.value not in factory_names]
+
+
 def _first_of_each(marks: list[Mark]) -> list[Mark]:
     seen: dict[str, Mark] = {}
     for mark in marks:
@@ -263,6 +271,15 @@ def anyio_backends(model, function: nodes.FunctionDef) -> list[str]:
     return names
 
 
+LOOP_FACTORIES_HOOK = "pytest_asyncio_loop_factories"
+#: Calls that make an event loop: what a loop factory returns, never a factory itself.
+LOOP_MAKERS = frozenset({
+    "asyncio.new_event_loop", "asyncio.events.new_event_loop", "asyncio.get_event_loop",
+    "asyncio.events.get_event_loop", "asyncio.EventLoop", "asyncio.SelectorEventLoop",
+    "asyncio.ProactorEventLoop", "uvloop.new_event_loop", "uvloop.Loop",
+})
+
+
 class InvalidMarkArgument(Rule):
     code = "ASYNC505"
     name = "invalid-mark-argument"
@@ -276,14 +293,167 @@ class InvalidMarkArgument(Rule):
             marks = decorator_marks(node, "class") + pytestmark_marks(node, "class")
         else:
             marks = decorator_marks(node, "function")
+            if node.name == LOOP_FACTORIES_HOOK and ctx.model.is_conftest \
+                    and isinstance(node.parent, nodes.Module):
+                yield from self._hook(node, ctx)
         for mark in marks:
             if mark.name == "asyncio" and mark.call is not None:
-                problem = asyncio_mark_problem(mark, "pytest_asyncio_loop_factories" in ctx.model.hooks)
+                problem = asyncio_mark_problem(mark, LOOP_FACTORIES_HOOK in ctx.model.hooks,
+                                               _factory_names(ctx))
                 if problem:
                     yield self.finding(mark.node, problem=problem)
 
+    def _hook(self, function: nodes.FunctionDef, ctx: Context):
+        """A conftest's loop factories hook whose result certainly aborts the run. pluggy asks the
+        nearest conftest's hook first and takes the first result that is not None: so reported
+        when no conftest below defines the hook too, and, for a hook returning None, when no
+        conftest above does either."""
+        hooks = ctx.model.hook_functions(LOOP_FACTORIES_HOOK) or []
+        here = (function.root().file, function.lineno)
+        if not hooks or (hooks[0].root().file, hooks[0].lineno) != here or \
+                ctx.model.project.hook_defined_below(ctx.model.path.parent, LOOP_FACTORIES_HOOK):
+            return
+        result = hook_result(function)
+        if result is not None and result.problem and (len(hooks) == 1 or result.problem != "returns None"):
+            yield self.finding(result.where, problem=(
+                f"{LOOP_FACTORIES_HOOK} {result.problem}: pytest-asyncio aborts the run (\"must return "
+                "a non-empty mapping of factory names to callables\"); return a dict such as "
+                "{'asyncio': asyncio.new_event_loop}"))
 
-def asyncio_mark_problem(mark: Mark, has_loop_factories_hook: bool = True) -> str:
+
+def _factory_names(ctx: Context) -> frozenset[str] | None:
+    """Every name the visible loop factories hooks can return; None when not certain."""
+    hooks = ctx.model.hook_functions(LOOP_FACTORIES_HOOK)
+    if not hooks:
+        return None
+    names: set[str] = set()
+    for hook in hooks:
+        result = hook_result(hook)
+        if result is None or result.names is None or result.problem:
+            return None  # unknown, or the hook's own finding says it all
+        names |= result.names
+    return frozenset(names)
+
+
+class HookResult:
+    """What a loop factories hook certainly returns: the factory names every return statement
+    can give (None: not certain), and a problem that aborts the run (''; only for a hook with
+    one way out, so that no condition decides it)."""
+
+    def __init__(self, names: frozenset[str] | None, problem: str = "", where: nodes.NodeNG | None = None):
+        self.names = names
+        self.problem = problem
+        self.where = where
+
+
+def hook_result(function: nodes.FunctionDef) -> HookResult | None:
+    """Read, never run: the hook's return statements, when each returns a dict literal with
+    string keys (or None). A dict built in a variable, `**more`, or a call: not certain."""
+    if function.is_generator():
+        return None
+    returns = [r for r in function.nodes_of_class(nodes.Return) if r.scope() is function]
+    valued = [r for r in returns if r.value is not None and not _is_none(r.value)]
+    if not valued:
+        if _always_raises(function):
+            return None
+        return HookResult(frozenset(), "returns None", returns[0] if returns else function)
+    names: set[str] = set()
+    for statement in valued:
+        if not isinstance(statement.value, nodes.Dict):
+            return HookResult(None, _not_a_mapping(statement.value, single=len(returns) == 1), statement) \
+                if len(returns) == 1 else None
+        for key, _value in statement.value.items:
+            if not (isinstance(key, nodes.Const) and isinstance(key.value, str)):
+                return None  # `**more`, a computed name
+            names.add(key.value)
+    if len(returns) != 1 or function.body[-1] is not returns[0]:
+        return HookResult(frozenset(names))
+    return HookResult(frozenset(names), _mapping_problem(returns[0].value), returns[0])
+
+
+def _is_none(value: nodes.NodeNG) -> bool:
+    return isinstance(value, nodes.Const) and value.value is None
+
+
+def _always_raises(function: nodes.FunctionDef) -> bool:
+    return any(isinstance(statement, nodes.Raise) for statement in function.body)
+
+
+def _not_a_mapping(value: nodes.NodeNG, single: bool) -> str:
+    kinds = {nodes.List: "a list", nodes.Tuple: "a tuple", nodes.Set: "a set", nodes.Const: "a constant"}
+    kind = next((text for node_type, text in kinds.items() if isinstance(value, node_type)), None)
+    return f"returns {kind}, not a mapping" if kind and single else ""
+
+
+def _mapping_problem(mapping: nodes.Dict) -> str:
+    if not mapping.items:
+        return "returns an empty mapping"
+    for key, value in mapping.items:
+        if key.value == "":
+            return "maps an empty name"
+        if _certainly_not_callable(value):
+            return (f"maps {key.value!r} to {value.as_string()!r}, which is not callable "
+                    "(a factory is called for each loop: pass the function, not its result)")
+    return ""
+
+
+def _certainly_not_callable(value: nodes.NodeNG) -> bool:
+    """A literal, or a call whose every inferred result is an instance of a class without
+    __call__ (`asyncio.new_event_loop()` is a loop)."""
+    if isinstance(value, (nodes.Const, nodes.List, nodes.Tuple, nodes.Dict, nodes.Set, nodes.JoinedStr)):
+        return True
+    if not isinstance(value, nodes.Call):
+        return False
+    if qualified_name(value.func) in LOOP_MAKERS:
+        return True
+    results = infer_all(value)
+    if not results:
+        return False
+    for result in results:
+        if isinstance(result, nodes.Const):
+            continue
+        if not isinstance(result, bases.Instance) or isinstance(result, bases.BoundMethod):
+            return False
+        try:
+            result.getattr("__call__")
+        except Exception:  # astroid: AttributeInferenceError and kin mean "no __call__"
+            continue
+        return False
+    return True
+
+
+def loop_factories_value_problem(value: nodes.NodeNG) -> str:
+    """`loop_factories=` values that abort the collection (verified, pytest-asyncio 1.5): a string,
+    something that is not a sequence (a set, a dict), an empty sequence, a name that is not a
+    non-empty string. Read from literals (and a name bound to one); '' when fine or unknown."""
+    if isinstance(value, (nodes.Name, nodes.Attribute)):
+        inferred = safe_infer(value)
+        if isinstance(inferred, (nodes.Const, nodes.List, nodes.Tuple, nodes.Set, nodes.Dict)):
+            value = inferred
+    text = value.as_string()
+    why = ""
+    if isinstance(value, nodes.Const) and isinstance(value.value, str):
+        why = f"loop_factories={text} is a string, not a sequence of names"
+    elif isinstance(value, (nodes.Set, nodes.Dict)) or isinstance(value, nodes.Const):
+        why = f"loop_factories={text} is not a sequence of names"
+    elif isinstance(value, (nodes.List, nodes.Tuple)):
+        if not value.elts:
+            why = f"loop_factories={text} is empty"
+        for element in value.elts:
+            if isinstance(element, nodes.Const) and (not isinstance(element.value, str) or not element.value):
+                why = f"loop_factories={text} holds {element.as_string()}, not a factory name"
+                break
+    if not why:
+        return ""
+    a_name = isinstance(value, nodes.Const) and isinstance(value.value, str) and value.value
+    fix = f"; use loop_factories=[{text}]" if a_name else \
+        "; list the names the pytest_asyncio_loop_factories hook returns"
+    return (f"{why}: pytest-asyncio aborts the collection (\"'loop_factories' must be a non-empty "
+            f"sequence of strings\"){fix}")
+
+
+def asyncio_mark_problem(mark: Mark, has_loop_factories_hook: bool = True,
+                         factory_names: frozenset[str] | None = None) -> str:
     keywords = [key for key, _ in mark.keywords]
     if None in keywords:  # **kwargs: unknown
         return ""
@@ -302,9 +472,20 @@ def asyncio_mark_problem(mark: Mark, has_loop_factories_hook: bool = True) -> st
         if isinstance(value, nodes.Const) and value.value not in SCOPES:
             return (f"{keyword}={value.value!r} is not a scope name ({', '.join(SCOPES)}): "
                     "pytest-asyncio aborts the collection")
-    if "loop_factories" in keywords and not has_loop_factories_hook:
-        return ("pytest.mark.asyncio(loop_factories=...) needs a pytest_asyncio_loop_factories "
-                "hook, and no conftest defines one: pytest-asyncio aborts the collection")
+    if "loop_factories" in keywords:
+        value = mark.keyword("loop_factories")
+        problem = loop_factories_value_problem(value)
+        if problem:
+            return problem
+        if not has_loop_factories_hook:
+            return ("pytest.mark.asyncio(loop_factories=...) needs a pytest_asyncio_loop_factories "
+                    "hook, and no conftest defines one: pytest-asyncio aborts the collection")
+        unknown = _names_never_returned(value, factory_names)
+        if unknown:
+            offered = ", ".join(repr(name) for name in sorted(factory_names or ())) or "none"
+            return (f"loop factory {unknown[0]!r} is never returned by the pytest_asyncio_loop_factories "
+                    f"hook (it returns {offered}): pytest-asyncio skips that variant, so its body never "
+                    "runs; use a name the hook returns")
     if "scope" in keywords:
         return ("pytest.mark.asyncio(scope=...) is deprecated and its warning points into "
                 "pytest-asyncio, not here; use loop_scope=...")

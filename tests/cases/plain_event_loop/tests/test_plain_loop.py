@@ -6,5 +6,5 @@ async def asyncio_sleep():
     pass
 
 
-async def test_async_gets_another_loop(event_loop):  # error: ASYNC523
+async def test_async_gets_another_loop(event_loop):
     pass

@@ -1,0 +1,2 @@
+async def test_protocol(protocol):
+    assert not protocol.drained.done()

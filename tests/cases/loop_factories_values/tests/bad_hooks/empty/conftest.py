@@ -1,0 +1,2 @@
+def pytest_asyncio_loop_factories(config, item):
+    return {}  # error: ASYNC505

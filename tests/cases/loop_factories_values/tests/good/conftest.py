@@ -1,0 +1,5 @@
+import asyncio
+
+
+def pytest_asyncio_loop_factories(config, item):
+    return {"default": asyncio.new_event_loop, "debug": asyncio.new_event_loop}
