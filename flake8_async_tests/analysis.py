@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import logging
 import os
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from .model.test_module import TestModule
 from .project import Project, module_name_of
 from .rules import CATALOGUE
 from .rules.base import Context, Finding
+
+LOG = logging.getLogger("flake8_async_tests")
 
 #: Texts without which a non-test module cannot hold anything a rule reports.
 NON_TEST_MARKERS = ("fixture", "TestCase", "pytest")
@@ -31,9 +34,62 @@ def analyse(filename: str, source: str, settings: Settings, tree: ast.Module | N
     with loading.project_imports(project.search_path(path), project.cache):
         module = inference.build_module(source, module_name_of(path), str(path), tree)
         if module is None:
+            if tree is not None:  # Python parsed it (else flake8 reports E999): say why it is silent
+                LOG.warning("flake8-async-tests: astroid cannot build %s (nested too deeply?); "
+                            "it is not analysed", filename)
             return []
         try:
             ctx = Context(TestModule(module, path, project, source), settings)
             return Dispatcher(rules).run(module, ctx)
         finally:
             inference.forget_module(module)
+            forget_what_the_file_left()
+
+
+def forget_what_the_file_left() -> None:
+    """Drop what astroid's process-wide caches hold of the file just analysed, so that memory
+    stays flat however many files one worker lints (it grew ~1 MB a file, to 862 MB after 1,500).
+
+    The inference cache holds inferred values keyed by the nodes they were inferred from, so
+    its entries pin the linted module whole; it is emptied after each file (astroid itself
+    empties it whenever a transform replaces a node, i.e. while building most library modules,
+    so little is lost). Two of astroid's lru_caches hold contexts and nodes the same way, and
+    its memo of failed imports holds the frames of each lookup (`loading.release_failed_lookups`);
+    each class's special-attribute model keeps the last node it was asked about.
+    Conftests and library modules stay: they are shared by the next files."""
+    try:
+        loading.release_failed_lookups()
+        from astroid import context
+        from astroid.nodes import ClassDef
+        from astroid.nodes._base_nodes import LookupMixIn
+
+        context._invalidate_cache()
+        for cached in (ClassDef._metaclass_lookup_attribute, LookupMixIn.lookup):
+            cached.cache_clear()
+        for model in _object_models():
+            model._instance = None
+    except Exception as error:  # astroid internals moved: keep the memory, lose nothing else
+        if inference.raise_internal_errors():
+            raise
+        LOG.debug("flake8-async-tests: cannot empty astroid's caches: %r", error)
+
+
+def _object_models() -> list:
+    """astroid's special-attribute models (`FunctionDef.special_attributes`...): one object per
+    class, which remembers the last node it served (`_instance`)."""
+    from astroid import bases, nodes
+    from astroid.interpreter.objectmodel import ObjectModel
+
+    models = []
+    pending: list[type] = [nodes.NodeNG, bases.Proxy]
+    seen: set[type] = set()
+    while pending:
+        cls = pending.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        model = vars(cls).get("special_attributes")
+        if isinstance(model, ObjectModel):
+            models.append(model)
+        pending += cls.__subclasses__()
+    return models

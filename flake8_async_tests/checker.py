@@ -2,8 +2,9 @@
 
 Why a dispatch table: rules are many and node kinds few. Looking rules up by node type once
 keeps the walk linear in the size of the module, whatever the number of rules. A rule that
-fails on one node loses that node's findings, never the file's; a file that takes too long stops
-being analysed (its findings so far are kept).
+fails on one node loses that node's findings, never the file's, and says so once per file (a
+warning naming the first failure); a file that takes too long stops being analysed (its findings
+so far are kept).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class Dispatcher:
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules = list(rules)
         self._by_type: dict[type, list[Rule]] = {}
+        #: the internal errors contained in this run: (rule code, error), first one first
+        self.failures: list[tuple[str, BaseException]] = []
 
     def rules_for(self, node_type: type) -> list[Rule]:
         found = self._by_type.get(node_type)
@@ -49,14 +52,18 @@ class Dispatcher:
                 break
         for rule in self.rules:
             findings.extend(self._guarded(rule.finish, None, ctx, rule))
+        if self.failures:
+            code, error = self.failures[0]
+            LOG.warning("flake8-async-tests: %d internal error(s) in %s, some findings may be missing "
+                        "(first: %s %r)", len(self.failures), module.file, code, error)
         return findings
 
-    @staticmethod
-    def _guarded(method, node, ctx: Context, rule: Rule) -> list[Finding]:
+    def _guarded(self, method, node, ctx: Context, rule: Rule) -> list[Finding]:
         try:
             return list(method(node, ctx) if node is not None else method(ctx))
-        except Exception:  # never take flake8 down
+        except Exception as error:  # never take flake8 down; RecursionError included
             if raise_internal_errors():
                 raise
             LOG.debug("flake8-async-tests: %s failed on %r", rule.code, node, exc_info=True)
+            self.failures.append((rule.code, error))
             return []

@@ -251,6 +251,26 @@ def _load(manager, cache, modname, located, identity) -> nodes.Module | None:
     return modules[0]
 
 
+def release_failed_lookups() -> None:
+    """Let go of the frames astroid's memo of failed imports holds.
+
+    astroid remembers each name it could not find (`_mod_file_cache`) as the exception it
+    raised; the exception's traceback holds every frame of the lookup, down to the rule that
+    asked and the linted module it was looking at, so each such module stayed alive for the
+    rest of the process. The memo is kept (it saves the next lookup), its tracebacks are not."""
+    for value in list(MANAGER._mod_file_cache.values()):
+        pending = [value] if isinstance(value, BaseException) else []
+        seen: set[int] = set()
+        while pending:  # the error, its cause and context, the errors it wraps (`.error`)
+            error = pending.pop()
+            if id(error) in seen:
+                continue
+            seen.add(id(error))
+            error.__traceback__ = None
+            pending += [inner for inner in (error.__cause__, error.__context__, *vars(error).values())
+                        if isinstance(inner, BaseException)]
+
+
 def forget_file_modules() -> None:
     """Drop every module built from a file, as a new process would start (for the tests)."""
     for name, module in list(MANAGER.astroid_cache.items()):

@@ -38,9 +38,11 @@ class Plugin:
 
         try:
             findings = analyse(self.filename, "".join(self.lines), self.settings, self.tree)
-        except Exception:  # never take flake8 down
+        except Exception as error:  # never take flake8 down (RecursionError included), but say so
             if raise_internal_errors():
                 raise
+            LOG.warning("flake8-async-tests: internal error on %s, its findings are missing: %r",
+                        self.filename, error)
             LOG.debug("flake8-async-tests failed on %s", self.filename, exc_info=True)
             return
         for finding in sorted(set(findings)):

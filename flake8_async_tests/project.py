@@ -24,6 +24,7 @@ from .cache.store import DIRECTORY_NAME as CACHE_DIRECTORY_NAME, CacheFolder
 from .model.fixture_users import FixtureUsers
 from .model.fixtures import Fixture, fixtures_in
 from .model.marks import Mark, RUNNER_MARKS, pytestmark_marks
+from .rendering import module_source
 
 #: Hooks through which a conftest or plugin can make pytest run coroutines its own way.
 RUNNER_HOOKS = ("pytest_pyfunc_call", "pytest_pycollect_makeitem", "pytest_fixture_setup")
@@ -348,7 +349,7 @@ def describe_plugin_module(path: Path, module: nodes.Module | None, project: Pro
         if function is not None:
             conftest.hook_functions[name] = [function]
     conftest.uses_anyio_or_trio = (
-        bool(ANYIO_OR_TRIO.search(module.as_string())) or "anyio_backend" in conftest.fixtures
+        bool(ANYIO_OR_TRIO.search(module_source(module))) or "anyio_backend" in conftest.fixtures
     )
     if _depth < 2:
         for plugin_name in pytest_plugins_of(module):

@@ -19,6 +19,7 @@ from .fixtures import Fixture, fixture_of, fixtures_in, requested_names
 from .marks import Mark, RUNNER_MARKS, decorator_marks, mark_from_expression, pytestmark_marks
 from .name_index import Names, callee_name, dynamic_names, imported_packages, source_names
 from .unittest_classes import TestCaseKind, classify
+from ..rendering import module_source, short_text
 
 
 @dataclass
@@ -175,7 +176,7 @@ class TestModule:
         mention anyio or trio? If not, neither runs this module's async fixtures."""
         if self.setup.trio_mode or self.setup.anyio_auto:
             return True
-        if ANYIO_OR_TRIO.search(self.source or self.module.as_string()):
+        if ANYIO_OR_TRIO.search(self.source or module_source(self.module)):
             return True
         if self.is_conftest and self.project.tree_uses_anyio_or_trio(self.path.parent):
             return True
@@ -388,7 +389,7 @@ class TestModule:
 
     @cached_property
     def _own_names(self) -> Names:
-        return source_names(self.source or self.module.as_string())
+        return source_names(self.source or module_source(self.module))
 
     def is_test_code(self, node: nodes.NodeNG) -> bool:
         """Test modules and conftest files are test code throughout; elsewhere only fixtures
@@ -441,7 +442,7 @@ class TestModule:
             if name and (name in configured or any(name.endswith("." + c) for c in configured)):
                 return "custom"
             if mark_from_expression(decorator, "function") is None:  # a mark through an alias
-                return f"decorator {decorator.as_string()!r}"
+                return f"decorator {short_text(decorator)!r}"
         return ""
 
 

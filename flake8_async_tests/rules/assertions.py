@@ -21,6 +21,7 @@ from ..inference import contained, infer_all, qualified_name
 from ..model.callables import display_name, methods_through_instances, unwrap
 from ..model.decorators import decorator_name
 from ..model.test_module import TestFunction, TestModule
+from ..rendering import short_text, expression_text
 from .base import Context, Rule
 
 #: A callee or reference named with one of these words, as a whole word (`assert_that`,
@@ -79,7 +80,7 @@ class AsyncTestAssertsNothing(Rule):
         dropped = _dropped_comparison(node)
         if dropped is not None:
             what = (f"asserts nothing: the comparison on line {dropped.lineno} "
-                    f"({_shortened(dropped.as_string())}) is computed and thrown away")
+                    f"({short_text(dropped, 60)}) is computed and thrown away")
             fix = "put 'assert' in front of it"
         elif _is_placeholder(node):
             what = "has an empty body: it passes without testing anything"
@@ -242,7 +243,7 @@ def _raise_checks(statement: nodes.Raise, function: nodes.FunctionDef) -> bool:
 
 def _raised_type(exception: nodes.NodeNG) -> str:
     """'unittest.SkipTest' for `raise unittest.SkipTest("why")`: the type as written."""
-    return (exception.func if isinstance(exception, nodes.Call) else exception).as_string()
+    return expression_text(exception.func if isinstance(exception, nodes.Call) else exception)
 
 
 def _skips_or_xfails(exception: nodes.NodeNG) -> bool:
@@ -305,11 +306,6 @@ def _dropped_comparison(function: nodes.FunctionDef) -> nodes.Compare | None:
         ):
             return value
     return None
-
-
-def _shortened(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _is_placeholder(function: nodes.FunctionDef) -> bool:

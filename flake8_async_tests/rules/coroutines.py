@@ -22,6 +22,7 @@ from ..model.callables import (
 from ..model.expected_errors import inside_expected_error
 from ..model.patches import assignment, classify_replacement, patch_call
 from .base import Context, Rule
+from ..rendering import expression_text, short_text
 
 #: Builtins whose argument is used as a value (a coroutine there is a mistake, not a hand-off).
 VALUE_BUILTINS = frozenset(
@@ -233,7 +234,7 @@ def _value_use(node: nodes.NodeNG) -> tuple[str, str] | None:
         return "is formatted into a string", ""
     if isinstance(parent, nodes.Call) and node in parent.args:
         if qualified_name(parent.func) in VALUE_BUILTINS:
-            return f"is passed to {parent.func.as_string()}()", ""
+            return f"is passed to {short_text(parent.func)}()", ""
         return _unittest_assertion_use(node, parent)
     if isinstance(parent, nodes.Assign) and parent.value is node:
         if any(isinstance(target, (nodes.Tuple, nodes.List)) for target in parent.targets):
@@ -253,7 +254,7 @@ def _unittest_assertion_use(node: nodes.NodeNG, call: nodes.Call) -> tuple[str, 
            "assertIsNotNone": "a coroutine object is never None: it always passes",
            "assertFalse": f"{ALWAYS_TRUE}: it always fails",
            "assertIsNone": "a coroutine object is never None: it always fails"}.get(func.attrname, "")
-    return f"is passed to {func.as_string()}()", why
+    return f"is passed to {short_text(func)}()", why
 
 
 def _consumes(node: nodes.NodeNG) -> bool:
@@ -333,15 +334,14 @@ class CoroutineNeverAwaited(Rule):
             api = node.func.attrname if isinstance(node.func, nodes.Attribute) else \
                 (qualified_name(node.func) or "").rsplit(".", 1)[-1]
             yield self.finding(
-                argument, call=argument.as_string(), callee=callee.describe(),
-                fix=f"{node.func.as_string()}() calls it without awaiting; "
+                argument, call=short_text(argument), callee=callee.describe(),
+                fix=f"{short_text(node.func)}() calls it without awaiting; "
                     + SYNC_CALLER_FIXES.get(api, "call it from async code and await it"),
             )
 
 
 def _call_text(call: nodes.Call) -> str:
-    text = call.as_string()
-    return text if len(text) <= 60 else text[:57] + "..."
+    return short_text(call)
 
 
 def uses_of(binding: nodes.AssignName, function: nodes.FunctionDef) -> list[nodes.Name]:
@@ -531,8 +531,8 @@ def _bare_mock_call(expression: nodes.NodeNG) -> str | None:
             base = base.expr
         if isinstance(base, nodes.Name) and base.name == root.name:
             return None  # something on the mock is configured (return_value, a child...)
-    kind = factory.func.as_string().split(".")[-1]
-    return f"{expression.func.as_string()}() returns a {kind}, which is not awaitable"
+    kind = expression_text(factory.func).split(".")[-1]
+    return f"{short_text(expression.func)}() returns a {kind}, which is not awaitable"
 
 
 class SyncWithOnAsyncContextManager(Rule):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from astroid import nodes
 
 from ..inference import qualified_name
+from ..rendering import expression_text
 from .assertions import AsyncTestAssertsNothing
 from .base import Context, Rule
 from .coroutines import uses_of
@@ -50,7 +51,7 @@ class GatheredExceptionsDiscarded(Rule):
             return  # fixtures and helpers drain background work; only a test's own result counts
         if _cancels_before(function, node) or self._checks.checks_something(test, ctx.model):
             return
-        call = f"{node.func.as_string()}(...)"
+        call = f"{expression_text(node.func)}(...)"
         yield self.finding(node, call=call, test=function.name, how=how, fix=fix)
 
 

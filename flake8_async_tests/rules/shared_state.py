@@ -27,6 +27,7 @@ from ..model.expected_errors import inside_expected_error
 from ..model.patches import (
     bound_value, is_monkeypatch, mock_api, single_binding, string_value, values_assigned_to_self,
 )
+from ..rendering import expression_text
 from .base import Context, Rule
 
 # ---------------------------------------------------------------------------------------------
@@ -465,7 +466,7 @@ class UpdateFlow:
             # `self.counts.get(key, 0)` reads `self.counts[key]`
             container = self.key_of(node.func.expr)
             if container is not None:
-                found.append(Read(f"{container}[{node.args[0].as_string()}]", node, checked, awaited))
+                found.append(Read(f"{container}[{expression_text(node.args[0])}]", node, checked, awaited))
 
     def key_of(self, node: nodes.NodeNG) -> str | None:
         """'self.count', 'COUNTER', 'Stats.total', 'self.counts[key]' when `node` spells shared
@@ -476,7 +477,7 @@ class UpdateFlow:
                 parts.append("." + node.attrname)
                 node = node.expr
             elif isinstance(node, nodes.Subscript) and not isinstance(node.slice, nodes.Slice):
-                parts.append(f"[{node.slice.as_string()}]")
+                parts.append(f"[{expression_text(node.slice)}]")
                 node = node.value
             elif isinstance(node, (nodes.Name, nodes.AssignName, nodes.DelName)):
                 break
@@ -501,7 +502,7 @@ class UpdateFlow:
         return False
 
     def is_lock(self, expression: nodes.NodeNG) -> bool:
-        key = expression.as_string()
+        key = expression_text(expression)
         if key not in self._locks:
             self._locks[key] = looks_like_lock(expression)
         return self._locks[key]
@@ -727,7 +728,7 @@ def module_state(expression: nodes.NodeNG) -> tuple[str, str] | None:
     node = expression
     while isinstance(node, (nodes.Attribute, nodes.AssignAttr, nodes.DelAttr, nodes.Subscript)):
         if isinstance(node, nodes.Subscript):
-            parts.append(f"[{node.slice.as_string()}]")
+            parts.append(f"[{expression_text(node.slice)}]")
             node = node.value
         else:
             parts.append("." + node.attrname)
@@ -837,24 +838,24 @@ def target_changes(target: nodes.NodeNG, statement: nodes.NodeNG, removing: bool
         if found is None:
             return []
         state, root_kind = found
-        spelled = target.value.as_string()
+        spelled = expression_text(target.value)
         if removing or isinstance(target.slice, nodes.Slice):  # `del X[k]`, `X[:] = []`: a reset
             return [StateChange(statement, state, "remove")]
         fix = (f"use monkeypatch.setitem({spelled}, key, value) or mock.patch.dict({spelled}, ...), "
                "which undo it after the test")
         if state == "os.environ":
             fix = "use monkeypatch.setenv(name, value), which undoes it after the test"
-        what = f"sets an item of {owner(spelled, root_kind)} ('{target.as_string()} = ...')"
-        return [StateChange(statement, state, "add", key=target.slice.as_string(), what=what, fix=fix)]
+        what = f"sets an item of {owner(spelled, root_kind)} ('{expression_text(target)} = ...')"
+        return [StateChange(statement, state, "add", key=expression_text(target.slice), what=what, fix=fix)]
     if isinstance(target, (nodes.AssignAttr, nodes.DelAttr)):
         found = module_state(target.expr)
         if found is None:
             return []
         state, root_kind = found
-        spelled = target.expr.as_string()
+        spelled = expression_text(target.expr)
         return [StateChange(statement, f"{state}.{target.attrname}", "remove" if removing else "replace",
                             what=f"sets the attribute {target.attrname!r} of {owner(spelled, root_kind)} "
-                                 f"('{target.as_string()} = ...')",
+                                 f"('{expression_text(target)} = ...')",
                             fix=f"use monkeypatch.setattr({spelled}, {target.attrname!r}, value), "
                                 "which undoes it after the test")]
     return []
@@ -877,7 +878,7 @@ def call_change(call: nodes.Call) -> StateChange | None:
         if found is None or attribute is None:
             return None
         kind = "replace" if func.name == "setattr" else "remove"
-        spelled = call.args[0].as_string()
+        spelled = expression_text(call.args[0])
         return StateChange(call, f"{found[0]}.{attribute}", kind,
                            what=f"sets the attribute {attribute!r} of {spelled!r} with setattr()",
                            fix=f"use monkeypatch.setattr({spelled}, {attribute!r}, value), which "
@@ -892,7 +893,7 @@ def call_change(call: nodes.Call) -> StateChange | None:
         return StateChange(call, state, "remove")
     if not is_container(func.expr, root_kind):
         return None
-    spelled = func.expr.as_string()
+    spelled = expression_text(func.expr)
     fix = (f"empty it again after the test (after a fixture's yield, or in a finally:), or give "
            f"each test its own with monkeypatch.setattr(<module>, {spelled!r}, ...)")
     if state == "os.environ":
@@ -991,6 +992,10 @@ class ModuleStateMutatedByAsyncTest(Rule):
     message = "{role} {function!r} {what} and nothing restores it: later tests see the change; {fix}"
     opt_in = True
     visits = (nodes.AsyncFunctionDef,)
+
+    def finish(self, ctx: Context):
+        _GLOBALS.clear()  # it would keep the module's last function, and the module, alive
+        return ()
 
     def check(self, node: nodes.AsyncFunctionDef, ctx: Context):
         role = self.role(node, ctx)

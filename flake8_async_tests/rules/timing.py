@@ -28,6 +28,7 @@ from astroid import nodes
 from ..inference import qualified_name, safe_infer, single_assigned_value
 from ..model.callables import unwrap
 from ..model.expected_errors import EXPECTED_ERROR_CONTEXTS, EXPECTED_ERROR_METHODS
+from ..rendering import short_text, expression_text
 from .base import Context, Rule
 from .event_loop import is_event_loop, running_async_function
 from .resources import task_call
@@ -366,7 +367,7 @@ def _controlled_clock(function: nodes.FunctionDef, ctx: Context) -> bool:
             if any(CONTROLLED_CLOCK_NAMES.search(name) for name in scope.argnames()):
                 return True
         decorators = scope.decorators.nodes if scope.decorators else []
-        if any(CONTROLLED_CLOCK_NAMES.search(d.as_string()) for d in decorators):
+        if any(CONTROLLED_CLOCK_NAMES.search(expression_text(d)) for d in decorators):
             return True
         scope = scope.parent.scope() if scope.parent else None
     for call in function.nodes_of_class(nodes.Call):
@@ -374,7 +375,7 @@ def _controlled_clock(function: nodes.FunctionDef, ctx: Context) -> bool:
         name = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
         if CONTROLLED_CLOCK_CALLS.search(name):
             return True
-    return any(CONTROLLED_CLOCK_NAMES.search(mark.node.as_string()) for mark in ctx.model.module_marks)
+    return any(CONTROLLED_CLOCK_NAMES.search(expression_text(mark.node)) for mark in ctx.model.module_marks)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -453,7 +454,7 @@ class SleepToSynchronize(Rule):
         if _controlled_clock(function, ctx):
             return  # on trio's autojump clock a sleep ends once every task is blocked
         start = starts[-1]
-        yield self.finding(statement, sleep=call.as_string(), start=_short(start.call, 60),
+        yield self.finding(statement, sleep=expression_text(call), start=_short(start.call, 60),
                            start_line=start.call.lineno, assertion_line=assertion.lineno,
                            function=function.name, fix=_sleep_fix(start, library))
 
@@ -692,8 +693,7 @@ def _start(call: nodes.Call) -> Start | None:
 
 
 def _short(expression: nodes.NodeNG, limit: int) -> str:
-    text = expression.as_string()
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return short_text(expression, limit)
 
 
 def _handle(node: nodes.NodeNG) -> str | None:
