@@ -33,6 +33,7 @@ from typing import Callable, Iterator
 from astroid import bases, nodes
 
 from ..inference import contained, import_module, infer_all
+from ..rendering import expression_text
 from .callables import has_unknown_decorator, unwrap
 from .name_index import PROJECT_SKIPPED_DIRECTORIES
 from .patches import class_member, has_starred
@@ -277,7 +278,7 @@ def annotation_of(parameter: nodes.AssignName, function: nodes.FunctionDef) -> s
                             (arguments.kwonlyargs, arguments.kwonlyargs_annotations)):
         for arg, annotation in zip(args or [], annotated or []):
             if arg is parameter and isinstance(annotation, (nodes.Name, nodes.Attribute)):
-                return annotation.as_string()
+                return expression_text(annotation)
     return ""
 
 
@@ -300,10 +301,10 @@ def rooted_at(expression: nodes.NodeNG, is_root: Callable[[nodes.NodeNG], bool])
 
 def _use_text(expression: nodes.NodeNG) -> str:
     if isinstance(expression, nodes.Call):
-        text = f"{expression.func.as_string()}(...)" if (expression.args or expression.keywords) \
-            else expression.as_string()
+        text = f"{expression_text(expression.func)}(...)" if (expression.args or expression.keywords) \
+            else expression_text(expression)
     else:
-        text = expression.as_string()
+        text = expression_text(expression)
     return text if len(text) <= 50 else text[:47] + "..."
 
 

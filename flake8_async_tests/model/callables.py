@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from astroid import bases, nodes
 
 from ..inference import contained, infer_all, qualified_name, single_assigned_value
+from ..rendering import expression_text
 from .decorators import decorator_name, unknown_decorators
 
 ASYNC_MOCKS = frozenset({"unittest.mock.AsyncMock", "mock.mock.AsyncMock"})
@@ -587,12 +588,12 @@ def _iterable_value_kind(expression: nodes.NodeNG) -> tuple[str, str] | None:
             function = value.parent
             if not isinstance(function, nodes.FunctionDef) or has_unknown_decorator(function):
                 return None
-            verdicts.add(("async", f"{expression.as_string()!r} holds an async generator "
+            verdicts.add(("async", f"{expression_text(expression)!r} holds an async generator "
                                    f"({display_name(function)!r})"))
         elif isinstance(value, bases.Generator) and not isinstance(value, bases.AsyncGenerator):
-            verdicts.add(("sync", f"{expression.as_string()!r} holds a generator"))
+            verdicts.add(("sync", f"{expression_text(expression)!r} holds a generator"))
         elif isinstance(value, (nodes.List, nodes.Tuple, nodes.Set, nodes.Dict)):
-            verdicts.add(("sync", f"{expression.as_string()!r} holds a {type(value).__name__.lower()}"))
+            verdicts.add(("sync", f"{expression_text(expression)!r} holds a {type(value).__name__.lower()}"))
         elif isinstance(value, bases.Instance) and isinstance(value._proxied, nodes.ClassDef) \
                 and value._proxied.root().name != "builtins":
             verdict = _class_iteration(value._proxied)

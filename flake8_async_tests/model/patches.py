@@ -35,6 +35,7 @@ from ..inference import (
     safe_infer,
     safe_infer_name,
 )
+from ..rendering import expression_text
 from .decorators import is_staticmethod
 from .callables import (
     Callee,
@@ -582,7 +583,7 @@ def classify_replacement(replacement: Replacement) -> Substitute | None:
     configured = _configuration_of_call(replacement.call) if replacement.call else {}
     if replacement.new_callable is not None:
         api = mock_api(replacement.new_callable)
-        text = f"new_callable={replacement.new_callable.as_string()}"
+        text = f"new_callable={expression_text(replacement.new_callable)}"
         if api == "AsyncMock":
             return Substitute("async", text)
         if api in SYNC_MOCKS:
@@ -599,7 +600,7 @@ def _configuration_of_call(call: nodes.Call) -> dict[str, nodes.NodeNG]:
 def classify_substitute(expression: nodes.NodeNG, _depth: int = 0) -> Substitute | None:
     if _depth > MAX_DEPTH:
         return None
-    text = _short(expression.as_string())
+    text = _short(expression_text(expression))
     if isinstance(expression, nodes.Const):
         if expression.value is None:
             return None  # `None` disables a hook on purpose; callers often check for it
@@ -698,7 +699,7 @@ def _function_substitute(function: nodes.FunctionDef, described: str) -> Substit
     answer = returns_awaitable(function)
     if answer is False:
         if isinstance(function, nodes.Lambda) and not isinstance(function, nodes.FunctionDef):
-            described = f"a lambda returning {_short(function.body.as_string(), 20)}"
+            described = f"a lambda returning {_short(expression_text(function.body), 20)}"
         return Substitute("sync", described or display_name(function))
     if answer is True:
         return Substitute("awaitable", described)
@@ -834,7 +835,7 @@ def _mock_from_call(call: nodes.Call, fixtures, depth) -> MockValue | None:
     api = mock_api(func)
     if api is None:
         return None
-    text = _short(call.as_string())
+    text = _short(expression_text(call))
     if api == "AsyncMock":
         spec = _spec_class(argument(call, 0, "spec") or argument(call, None, "spec_set"))
         return MockValue("async", text, spec)
@@ -911,7 +912,7 @@ def created_mock(call: nodes.Call, fixtures, depth: int) -> MockValue | None:
 def _created_mock(call: nodes.Call, replacement: Replacement, fixtures, depth: int) -> MockValue | None:
     if replacement.new is not None:
         return _mock_value(replacement.new, fixtures, depth + 1)
-    text = _short(call.as_string())
+    text = _short(expression_text(call))
     if replacement.new_callable is not None:
         api = mock_api(replacement.new_callable)
         if api == "AsyncMock":
@@ -987,7 +988,7 @@ def _mock_from_attribute(attribute: nodes.Attribute, fixtures, depth) -> MockVal
         return agreed([_mock_value(value, fixtures, depth + 1) for value in values])
     scope = attribute.scope()
     assigned = [a.parent for a in scope.nodes_of_class(nodes.AssignAttr)
-                if a.as_string() == attribute.as_string() and isinstance(a.parent, nodes.Assign)]
+                if expression_text(a) == expression_text(attribute) and isinstance(a.parent, nodes.Assign)]
     if assigned:
         found = agreed([_mock_value(a.value, fixtures, depth + 1) for a in assigned])
         if found is not None and len(assigned) == 1:

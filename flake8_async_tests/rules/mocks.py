@@ -45,6 +45,7 @@ from ..model.patches import (
     replaced_by,
     single_binding,
 )
+from ..rendering import expression_text
 from .base import Context, Rule
 
 
@@ -196,7 +197,7 @@ class CallAssertionOnAsyncMock(Rule):
         if name in ("called", "call_count"):
             if _polarity(node) != "positive":
                 return
-            check = f"'{node.as_string()}'"
+            check = f"'{expression_text(node)}'"
         else:
             call = node.parent
             if not (isinstance(call, nodes.Call) and call.func is node):
@@ -212,7 +213,7 @@ class CallAssertionOnAsyncMock(Rule):
         if mock is None or mock.kind != "async":
             return
         scope = _function_scope(node)
-        text = receiver.as_string()
+        text = expression_text(receiver)
         if _awaits_checked_or_called_by_test(scope, receiver):
             return
         if _side_effect_drives_the_test(node, scope, receiver):
@@ -255,13 +256,13 @@ def _awaits_checked_or_called_by_test(scope: nodes.NodeNG, receiver: nodes.NodeN
     """Does the test check the awaits of the mock, or call it itself? A function the test
     defines (a callback it hands to the code under test) counts as the test: it may reach the
     mock through a loop variable, so there a call of the same attribute name is enough."""
-    text = receiver.as_string()
+    text = expression_text(receiver)
     for attribute in scope.nodes_of_class(nodes.Attribute):
-        if attribute.attrname in AWAIT_CHECKS and attribute.expr.as_string() == text:
+        if attribute.attrname in AWAIT_CHECKS and expression_text(attribute.expr) == text:
             return True
     name = receiver.attrname if isinstance(receiver, nodes.Attribute) else None
     for call in scope.nodes_of_class(nodes.Call):
-        if call.func.as_string() == text:
+        if expression_text(call.func) == text:
             return True  # the test calls (awaits) the mock itself
         if name is not None and isinstance(call.func, nodes.Attribute) and \
                 call.func.attrname == name and _function_scope(call) is not scope:
@@ -274,12 +275,12 @@ def _awaited_by_a_helper_of_the_test(scope: nodes.NodeNG, receiver: nodes.NodeNG
     """Does the test hand the mock (or the object it hangs on) to a function of test code that
     calls it: `await run_twice(handler)` with `async def run_twice(fn): await fn(); await fn()`
     in the test module? Then the test awaits it itself, through its helper."""
-    text = receiver.as_string()
+    text = expression_text(receiver)
     for call in scope.nodes_of_class(nodes.Call):
         if has_starred(call):
             continue
         for position, keyword, value in _arguments(call):
-            passed = value.as_string()
+            passed = expression_text(value)
             if text != passed and not text.startswith(passed + "."):
                 continue
             if _helper_calls(call, position, keyword, text[len(passed):], scope.root()):
@@ -299,7 +300,7 @@ def _helper_calls(call: nodes.Call, position, keyword, suffix: str, module: node
     if parameter is None:
         return False
     called = parameter.name + suffix
-    return any(inner.func.as_string() == called for inner in helper.nodes_of_class(nodes.Call))
+    return any(expression_text(inner.func) == called for inner in helper.nodes_of_class(nodes.Call))
 
 
 @contained(False)
@@ -508,9 +509,9 @@ def _side_effect(scope: nodes.NodeNG, receiver: nodes.NodeNG) -> nodes.NodeNG | 
 
 def _configured(scope: nodes.NodeNG, receiver: nodes.NodeNG, setting: str) -> nodes.NodeNG | None:
     """What the test sets `setting` (side_effect, return_value) of the mock to."""
-    text = receiver.as_string()
+    text = expression_text(receiver)
     for assigned in scope.nodes_of_class(nodes.AssignAttr):
-        if assigned.attrname == setting and assigned.expr.as_string() == text \
+        if assigned.attrname == setting and expression_text(assigned.expr) == text \
                 and isinstance(assigned.parent, nodes.Assign):
             return assigned.parent.value
     made = []
@@ -519,7 +520,7 @@ def _configured(scope: nodes.NodeNG, receiver: nodes.NodeNG, setting: str) -> no
         made.append(bound_value(binding) if binding is not None else None)
     else:
         made += [a.value for a in scope.nodes_of_class(nodes.Assign)
-                 if len(a.targets) == 1 and a.targets[0].as_string() == text]
+                 if len(a.targets) == 1 and expression_text(a.targets[0]) == text]
     for value in made:
         if isinstance(value, nodes.Call):
             for keyword in value.keywords or ():
@@ -702,13 +703,13 @@ def _awaited_methods(construction: nodes.Call) -> list[tuple[str, nodes.Call]]:
         return []
     function = construction.scope()
     for assigned in function.nodes_of_class(nodes.AssignAttr):
-        if assigned.as_string().startswith(f"{instance}."):
+        if expression_text(assigned).startswith(f"{instance}."):
             return []
     methods = []
     for awaited in function.nodes_of_class(nodes.Await):
         value = awaited.value
         if isinstance(value, nodes.Call) and isinstance(value.func, nodes.Attribute) \
-                and value.func.expr.as_string() == instance:
+                and expression_text(value.func.expr) == instance:
             methods.append((value.func.attrname, value))
     return methods
 
@@ -732,10 +733,10 @@ class CoroutineAsMockResult(Rule):
             return
         api = mock_api(node.func)
         if api == "AsyncMock":
-            mock = node.func.as_string() + "(...)"
+            mock = expression_text(node.func) + "(...)"
         elif patch_call(node) is not None and (created := created_mock(node, None, 0)) is not None \
                 and created.kind == "async":
-            mock = f"the AsyncMock created by {node.func.as_string()}(...)"
+            mock = f"the AsyncMock created by {expression_text(node.func)}(...)"
         else:
             return
         ctx.model.ensure_fixture_values()
@@ -761,8 +762,8 @@ class CoroutineAsMockResult(Rule):
         mock = _mock(target.expr, ctx)
         if mock is None or mock.kind != "async":
             return
-        yield self.finding(node, mock=f"the AsyncMock {target.expr.as_string()!r}", value=_text(node.value),
-                           callee=callee.describe(), fix=RESULT_FIX)
+        yield self.finding(node, mock=f"the AsyncMock {expression_text(target.expr)!r}",
+                           value=_text(node.value), callee=callee.describe(), fix=RESULT_FIX)
 
 
 @contained(False)
@@ -786,7 +787,7 @@ def _stands_in_for_a_sync_function(call: nodes.Call, ctx: Context) -> bool:
 
 
 def _text(call: nodes.Call) -> str:
-    text = call.as_string()
+    text = expression_text(call)
     return text if len(text) <= 50 else text[:47] + "..."
 
 

@@ -7,6 +7,7 @@ from astroid import bases, nodes
 from ..inference import infer_all, qualified_name, safe_infer
 from ..model.fixtures import SCOPES
 from ..model.marks import Mark, decorator_marks, pytestmark_marks
+from ..rendering import expression_text
 from .base import Context, Rule, and_more
 
 ASYNCIO_MARK_KEYWORDS = ("loop_scope", "loop_factories", "scope")
@@ -392,7 +393,7 @@ def _mapping_problem(mapping: nodes.Dict) -> str:
         if key.value == "":
             return "maps an empty name"
         if _certainly_not_callable(value):
-            return (f"maps {key.value!r} to {value.as_string()!r}, which is not callable "
+            return (f"maps {key.value!r} to {expression_text(value)!r}, which is not callable "
                     "(a factory is called for each loop: pass the function, not its result)")
     return ""
 
@@ -430,7 +431,7 @@ def loop_factories_value_problem(value: nodes.NodeNG) -> str:
         inferred = safe_infer(value)
         if isinstance(inferred, (nodes.Const, nodes.List, nodes.Tuple, nodes.Set, nodes.Dict)):
             value = inferred
-    text = value.as_string()
+    text = expression_text(value)
     why = ""
     if isinstance(value, nodes.Const) and isinstance(value.value, str):
         why = f"loop_factories={text} is a string, not a sequence of names"
@@ -441,7 +442,7 @@ def loop_factories_value_problem(value: nodes.NodeNG) -> str:
             why = f"loop_factories={text} is empty"
         for element in value.elts:
             if isinstance(element, nodes.Const) and (not isinstance(element.value, str) or not element.value):
-                why = f"loop_factories={text} holds {element.as_string()}, not a factory name"
+                why = f"loop_factories={text} holds {expression_text(element)}, not a factory name"
                 break
     if not why:
         return ""
