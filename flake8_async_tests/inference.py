@@ -175,16 +175,17 @@ def _method_self_class(node: nodes.AssignAttr) -> nodes.ClassDef | None:
     if function.name in _IMPLICIT_CLASSMETHODS or function.locals.get("self") != [positional[0]]:
         return None
     for decorator in function.decorators.nodes if function.decorators else ():
-        if _last_name(decorator) in ("classmethod", "staticmethod"):
+        if last_name(decorator) in ("classmethod", "staticmethod"):
             return None
     for base in function.parent.bases:
-        name = _last_name(base) or ""
+        name = last_name(base) or ""
         if name == "type" or name.endswith(("Meta", "Metaclass", "MetaClass")):
             return None
     return function.parent
 
 
-def _last_name(expression: nodes.NodeNG) -> str | None:
+def last_name(expression: nodes.NodeNG | None) -> str | None:
+    """The last name of a dotted expression or of a call's callee: `mark.asyncio(...)` -> 'asyncio'."""
     if isinstance(expression, nodes.Call):
         expression = expression.func
     if isinstance(expression, nodes.Name):
@@ -454,7 +455,7 @@ def _named_class(expression: nodes.NodeNG, yielded: bool, depth: int) -> tuple[n
         named = [m for m in members if not (isinstance(m, nodes.Const) and m.value is None)]
         return _named_class(named[0], yielded, depth + 1) if len(named) == 1 else None
     if isinstance(expression, nodes.Subscript):
-        head = _last_name(expression.value)
+        head = last_name(expression.value)
         arguments = expression.slice.elts if isinstance(expression.slice, nodes.Tuple) else [expression.slice]
         if head in TRANSPARENT_TYPES and arguments:
             return _named_class(arguments[0], yielded, depth + 1)
@@ -480,7 +481,7 @@ def _union_members(expression: nodes.NodeNG) -> list[nodes.NodeNG] | None:
         left = _union_members(expression.left) or [expression.left]
         right = _union_members(expression.right) or [expression.right]
         return left + right
-    if isinstance(expression, nodes.Subscript) and _last_name(expression.value) == "Union":
+    if isinstance(expression, nodes.Subscript) and last_name(expression.value) == "Union":
         elements = expression.slice
         return list(elements.elts) if isinstance(elements, nodes.Tuple) else [elements]
     return None

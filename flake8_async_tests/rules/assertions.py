@@ -17,11 +17,11 @@ from pathlib import Path
 
 from astroid import nodes
 
-from ..inference import contained, infer_all, qualified_name
+from ..inference import contained, infer_all, last_name, qualified_name
 from ..model.callables import display_name, methods_through_instances, unwrap
 from ..model.decorators import decorator_name
 from ..model.test_module import TestFunction, TestModule
-from ..rendering import short_text, expression_text
+from ..rendering import expression_text, short_text
 from .base import Context, Rule
 
 #: A callee or reference named with one of these words, as a whole word (`assert_that`,
@@ -127,7 +127,7 @@ class AsyncTestAssertsNothing(Rule):
                   if isinstance(call.func, nodes.Name) and call.func.name in parameters}
         for name in called:
             for value in _parametrized_values(name, model.marks_reaching(test)):
-                if names_a_check(_last_name(value)):
+                if names_a_check(last_name(value)):
                     return True
                 for helper in _test_code_functions(value, model) or ():
                     if self._helper_checks(helper, model, depth=1):
@@ -183,9 +183,9 @@ def checks_itself(function: nodes.FunctionDef, nested: bool = True) -> bool:
             if _raise_checks(node, function):
                 return True
         elif isinstance(node, nodes.Decorators):
-            if any(names_a_check(_last_name(decorator)) for decorator in node.nodes):
+            if any(names_a_check(last_name(decorator)) for decorator in node.nodes):
                 return True  # @raises(ValueError), @assert_no_leaks
-        elif names_a_check(_last_name(node.func)) or any(_passes_a_check(argument) for argument in node.args):
+        elif names_a_check(last_name(node.func)) or any(_passes_a_check(argument) for argument in node.args):
             return True  # self.assertEqual(...), or self.addCleanup(self.assertFalse, ...)
     return False
 
@@ -199,7 +199,7 @@ def _in_own_body(node: nodes.NodeNG, function: nodes.FunctionDef) -> bool:
 def _passes_a_check(argument: nodes.NodeNG) -> bool:
     """`self.addCleanup(self.assertFalse, ...)`, `map(assert_valid, replies)`: only the word
     `assert` here, as a value named `check` or `expect` is as often a flag as a function."""
-    name = _last_name(argument) if isinstance(argument, (nodes.Name, nodes.Attribute)) else None
+    name = last_name(argument) if isinstance(argument, (nodes.Name, nodes.Attribute)) else None
     return bool(name) and name.lstrip("_").startswith("assert") and names_a_check(name)
 
 
@@ -279,19 +279,9 @@ def _checks_at_teardown(fixture: nodes.FunctionDef) -> bool:
     for node in fixture.nodes_of_class((nodes.Assert, nodes.Call)):
         if node.lineno <= first_yield:
             continue
-        if isinstance(node, nodes.Assert) or names_a_check(_last_name(node.func)):
+        if isinstance(node, nodes.Assert) or names_a_check(last_name(node.func)):
             return True
     return False
-
-
-def _last_name(expression: nodes.NodeNG | None) -> str | None:
-    if isinstance(expression, nodes.Call):
-        expression = expression.func
-    if isinstance(expression, nodes.Name):
-        return expression.name
-    if isinstance(expression, nodes.Attribute):
-        return expression.attrname
-    return None
 
 
 def _dropped_comparison(function: nodes.FunctionDef) -> nodes.Compare | None:
@@ -345,7 +335,7 @@ def _skipped_or_expected_to_fail(test: TestFunction, model: TestModule) -> bool:
     for statement in test.node.body:  # unconditional: a top-level statement of the test
         if isinstance(statement, nodes.Expr) and isinstance(statement.value, nodes.Call):
             func = statement.value.func
-            if qualified_name(func) in SKIPPING_CALLS or _last_name(func) in SKIPPING_METHODS:
+            if qualified_name(func) in SKIPPING_CALLS or last_name(func) in SKIPPING_METHODS:
                 return True
         if isinstance(statement, nodes.Raise) and statement.exc is not None \
                 and _skips_or_xfails(statement.exc):
@@ -365,7 +355,7 @@ def _parametrized_values(name: str, marks) -> list[nodes.NodeNG]:
             continue
         index = names.index(name)
         for element in mark.args[1].elts:
-            if isinstance(element, nodes.Call) and _last_name(element.func) == "param":
+            if isinstance(element, nodes.Call) and last_name(element.func) == "param":
                 row = element.args
             elif len(names) > 1 and isinstance(element, (nodes.List, nodes.Tuple)):
                 row = element.elts

@@ -607,6 +607,7 @@ def is_instance_parameter(bindings: list[nodes.NodeNG]) -> bool:
 
 
 def encloses(outer: nodes.NodeNG, inner: nodes.NodeNG) -> bool:
+    """Is `inner` `outer` or inside it (ASYNC704 asks too)?"""
     node = inner
     while node is not None:
         if node is outer:

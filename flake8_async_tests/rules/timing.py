@@ -28,10 +28,11 @@ from astroid import nodes
 from ..inference import qualified_name, safe_infer, single_assigned_value
 from ..model.callables import unwrap
 from ..model.expected_errors import EXPECTED_ERROR_CONTEXTS, EXPECTED_ERROR_METHODS
-from ..rendering import short_text, expression_text
+from ..rendering import expression_text, short_text
 from .base import Context, Rule
 from .event_loop import is_event_loop, running_async_function
 from .resources import task_call
+from .shared_state import encloses
 
 # ---------------------------------------------------------------------------------------------
 # ASYNC703
@@ -184,7 +185,7 @@ def _polls_deadline(node: nodes.NodeNG, bound: Bound, function: nodes.FunctionDe
     (`while not ready(): assert monotonic() < deadline; await sleep(0.01)`), the correct idiom."""
     parent = node.parent
     while parent is not None and parent is not function:
-        if isinstance(parent, (nodes.While, nodes.For)) and not _contains(parent, bound.earlier.call):
+        if isinstance(parent, (nodes.While, nodes.For)) and not encloses(parent, bound.earlier.call):
             return True
         parent = parent.parent
     return False
@@ -739,7 +740,7 @@ def _joined_before(start: Start, statement: nodes.NodeNG, function: nodes.Functi
     exit) that ends before it, or its handle awaited, joined or cancelled in between?"""
     parent = start.call.parent
     while parent is not None and parent is not function:
-        if isinstance(parent, nodes.AsyncWith) and not _contains(parent, statement):
+        if isinstance(parent, nodes.AsyncWith) and not encloses(parent, statement):
             return True
         parent = parent.parent
     if start.handle is None:
@@ -782,15 +783,6 @@ def _waits_for(name: nodes.Name) -> bool:
         return True
     parent = name.parent
     return isinstance(parent, nodes.Attribute) and parent.attrname in ("cancel", "join", "wait", "result")
-
-
-def _contains(outer: nodes.NodeNG, inner: nodes.NodeNG) -> bool:
-    node = inner
-    while node is not None:
-        if node is outer:
-            return True
-        node = node.parent
-    return False
 
 
 RULES = (WallClockTimingAssertion, SleepToSynchronize)
