@@ -371,8 +371,12 @@ class TestModule:
         """Can objects of the top-level `package` reach this module: does any project file,
         this one included, import it by name?"""
         index = self.project.name_index
-        return not index.complete or package in index.imported \
-            or package in imported_packages(self.source.encode("utf-8", "replace"))
+        return not index.complete or package in index.imported or package in self._own_imports
+
+    @cached_property
+    def _own_imports(self) -> frozenset[str]:
+        """The packages this module's text imports (read once: rules ask for every call)."""
+        return frozenset(imported_packages(self.source.encode("utf-8", "replace")))
 
     def _may_be(self, expression: nodes.NodeNG, kind: str) -> bool:
         name = callee_name(expression)
