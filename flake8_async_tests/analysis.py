@@ -14,6 +14,7 @@ from .model.test_module import TestModule
 from .project import Project, module_name_of
 from .rules import CATALOGUE
 from .rules.base import Context, Finding
+from .rules.callees import defined_as
 
 LOG = logging.getLogger("flake8_async_tests")
 
@@ -43,6 +44,7 @@ def analyse(filename: str, source: str, settings: Settings, tree: ast.Module | N
             return Dispatcher(rules).run(module, ctx)
         finally:
             inference.forget_module(module)
+            defined_as.cache_clear()
             forget_what_the_file_left()
 
 

@@ -10,6 +10,8 @@ is unknown, and the rules stay silent.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from astroid import nodes
 
 from ..inference import contained, import_module, lookup_in_module, qualified_name
@@ -32,10 +34,12 @@ def definition_of(func: nodes.NodeNG) -> nodes.FunctionDef | nodes.ClassDef | No
     return found if isinstance(found, (nodes.FunctionDef, nodes.ClassDef)) else None
 
 
+@lru_cache(maxsize=4096)
 @contained(None)
 def defined_as(qualified: str) -> nodes.NodeNG | None:
     """What a dotted import name stands for, read from its module's file (a re-export followed
-    to its definition)."""
+    to its definition). Remembered for the file being analysed only (analysis.py forgets it
+    after each file: two projects linted in one process may share a dotted name)."""
     module_name, _, attribute = qualified.rpartition(".")
     module = import_module(module_name)
     if module is None:

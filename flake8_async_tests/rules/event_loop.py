@@ -10,6 +10,7 @@ are silent by construction.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from astroid import nodes
@@ -189,6 +190,9 @@ def _project_helper(func: nodes.NodeNG, ctx: Context) -> nodes.FunctionDef | Non
     or a module under a tests directory); None for the code under test and for libraries,
     whose sync functions are not followed. Found by name (rules/callees.py), not inference: this
     runs for every call in async test code."""
+    name = qualified_name(func)
+    if name is not None and "." in name and not _may_be_test_helper_module(name.rsplit(".", 1)[0], ctx):
+        return None  # imported from the code under test or a library: not followed, not read
     value = definition_of(func)
     if not isinstance(value, nodes.FunctionDef) or isinstance(value, nodes.AsyncFunctionDef):
         return None
@@ -208,6 +212,23 @@ def _project_helper(func: nodes.NodeNG, ctx: Context) -> nodes.FunctionDef | Non
     except ValueError:
         return None
     return value if TEST_DIRECTORIES & set(relative.parts[:-1]) else None
+
+
+def _may_be_test_helper_module(module_name: str, ctx: Context) -> bool:
+    """Can the module of this dotted name hold test helpers — a test module, a conftest, a
+    module under a tests directory, or a package beside the test file (`from helpers.waiting
+    import ...` with tests/helpers/)? Decided from the name and two file checks, before any
+    module is read: every call of async test code asks."""
+    parts = module_name.split(".")
+    if any(part in TEST_DIRECTORIES or part.startswith("test") or part.endswith("_test")
+           or part == "conftest" for part in parts):
+        return True
+    return _beside(ctx.model.path.parent, parts[0])
+
+
+@lru_cache(maxsize=256)
+def _beside(directory: Path, name: str) -> bool:
+    return (directory / name).is_dir() or (directory / f"{name}.py").is_file()
 
 
 #: Calls that start an event loop of their own, by qualified name.
