@@ -7,12 +7,14 @@ option name, and flake8-async (our neighbour on the ASYNC prefix) owns `--enable
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..codes import CODES
 
+LOG = logging.getLogger("flake8_async_tests")
 CODE_PATTERN = re.compile(r"^ASYNC\d{1,3}$")
 
 
@@ -134,10 +136,14 @@ def settings_from_options(options: Any) -> Settings:
         for code in _names(getattr(options, attribute, None)):
             if CODE_PATTERN.match(code):
                 selected.add(code)
+    enable = frozenset(c.upper() for c in _names(getattr(options, "async_tests_enable", None)))
+    disable = tuple(c.upper() for c in _names(getattr(options, "async_tests_disable", None)))
+    for problem in code_option_problems(enable, disable):
+        _warn_once(problem)
     return Settings(
         asyncio_mode=getattr(options, "async_tests_asyncio_mode", None),
-        enable=frozenset(c.upper() for c in _names(getattr(options, "async_tests_enable", None))),
-        disable=tuple(c.upper() for c in _names(getattr(options, "async_tests_disable", None))),
+        enable=enable,
+        disable=disable,
         blocking_calls=_names(getattr(options, "async_tests_blocking_calls", None)),
         resources=_names(getattr(options, "async_tests_resources", None)),
         runner_decorators=_names(getattr(options, "async_tests_runner_decorators", None)),
@@ -159,3 +165,32 @@ def reportable_codes(options: Any) -> frozenset[str] | None:
         return frozenset(code for code in CODES if engine.decision_for(code) is Decision.Selected)
     except Exception:  # an older or newer flake8 without this engine: assume every code
         return None
+
+
+def code_option_problems(enable: Iterable[str], disable: Iterable[str]) -> list[str]:
+    """What is wrong with the codes of `async-tests-enable`/`-disable`: a code that does not
+    exist (`ASYNC8O5`), a prefix that matches none of ours, an enable of a code that is on by
+    default (the option is for opt-in codes). Said, never silently accepted."""
+    problems = []
+    for code in sorted(enable):
+        if code not in CODES:
+            problems.append(f"async-tests-enable: {code} is not a code of flake8-async-tests "
+                            f"(opt-in codes: {', '.join(c for c, opt_in in CODES.items() if opt_in)})")
+        elif not CODES[code]:
+            problems.append(f"async-tests-enable: {code} is on by default; the option turns on "
+                            "opt-in codes only (it changes nothing here)")
+    for prefix in disable:
+        if not any(code.startswith(prefix) for code in CODES):
+            problems.append(f"async-tests-disable: {prefix} matches no code of flake8-async-tests")
+    return problems
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(problem: str) -> None:
+    """flake8 parses options once per process (and once per worker with --jobs): one warning
+    per problem per process."""
+    if problem not in _WARNED:
+        _WARNED.add(problem)
+        LOG.warning("flake8-async-tests: %s", problem)
