@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import logging
 import os
 from pathlib import Path
@@ -76,9 +77,11 @@ def forget_what_the_file_left() -> None:
         LOG.debug("flake8-async-tests: cannot empty astroid's caches: %r", error)
 
 
-def _object_models() -> list:
+@functools.lru_cache(maxsize=1)
+def _object_models() -> tuple:
     """astroid's special-attribute models (`FunctionDef.special_attributes`...): one object per
-    class, which remembers the last node it served (`_instance`)."""
+    class, which remembers the last node it served (`_instance`). Found once per process: the
+    node classes do not change after astroid is imported, and every file asks."""
     from astroid import bases, nodes
     from astroid.interpreter.objectmodel import ObjectModel
 
@@ -94,4 +97,4 @@ def _object_models() -> list:
         if isinstance(model, ObjectModel):
             models.append(model)
         pending += cls.__subclasses__()
-    return models
+    return tuple(models)

@@ -332,7 +332,7 @@ def _missing_await_would_show(replaced, scope: nodes.NodeNG, receiver: nodes.Nod
         return False
     if sites is None:
         sites = calls_named(reached.functions, name, falsy, lambda f: _is_test_code_module(f.root(), ctx))
-    driven = [site for site in sites if _function_of(site.call) in reached.functions]
+    driven = [site for site in sites if _function_scope(site.call) in reached.functions]
     return _all_would_show(driven, scope, falsy, reached)
 
 
@@ -362,7 +362,7 @@ def _all_would_show(sites, scope: nodes.NodeNG, falsy: bool, reached: Reached | 
         return False
     for site in sites:
         if site.use == "returned":
-            if not _returned_value_fails(_function_of(site.call), scope, falsy, reached):
+            if not _returned_value_fails(_function_scope(site.call), scope, falsy, reached):
                 return False
         elif site.use not in ("fails", "handed"):
             return False
@@ -395,13 +395,6 @@ def _awaited_calls_of(function: nodes.NodeNG, scopes) -> list[nodes.Await]:
             if values and any(unwrap(value) is function for value in values):
                 found.append(awaited)
     return found
-
-
-def _function_of(node: nodes.NodeNG) -> nodes.NodeNG:
-    scope = node.scope()
-    while isinstance(scope, nodes.Lambda) and not isinstance(scope, nodes.FunctionDef) and scope.parent:
-        scope = scope.parent.scope()
-    return scope
 
 
 def _reached(scope: nodes.NodeNG, ctx: Context) -> Reached:
