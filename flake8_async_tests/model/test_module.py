@@ -255,7 +255,7 @@ class TestModule:
         parametrized = set()
         for mark in marks:
             if mark.name == "parametrize" and mark.args:
-                parametrized.update(_parametrize_names(mark.args[0]))
+                parametrized.update(parametrize_names(mark.args[0]))
         requested = []
         arguments = {arg.name: arg for arg in function.args.args or []}
         arguments.update({arg.name: arg for arg in function.args.kwonlyargs or []})
@@ -472,7 +472,8 @@ def _dunder_test_false(node: nodes.FunctionDef | nodes.ClassDef) -> bool:
     return False
 
 
-def _parametrize_names(argnames: nodes.NodeNG) -> list[str]:
+def parametrize_names(argnames: nodes.NodeNG) -> list[str]:
+    """The argument names of `@pytest.mark.parametrize("a, b", ...)` (a string or a sequence)."""
     if isinstance(argnames, nodes.Const) and isinstance(argnames.value, str):
         return [name.strip() for name in argnames.value.split(",") if name.strip()]
     if isinstance(argnames, (nodes.List, nodes.Tuple)):

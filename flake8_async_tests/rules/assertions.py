@@ -20,7 +20,7 @@ from astroid import nodes
 from ..inference import contained, infer_all, last_name, qualified_name
 from ..model.callables import display_name, methods_through_instances, unwrap
 from ..model.decorators import decorator_name
-from ..model.test_module import TestFunction, TestModule
+from ..model.test_module import TestFunction, TestModule, parametrize_names
 from ..rendering import expression_text, short_text
 from .base import Context, Rule
 
@@ -350,7 +350,7 @@ def _parametrized_values(name: str, marks) -> list[nodes.NodeNG]:
     for mark in marks:
         if mark.name != "parametrize" or len(mark.args) < 2:
             continue
-        names = _argument_names(mark.args[0])
+        names = parametrize_names(mark.args[0])
         if name not in names or not isinstance(mark.args[1], (nodes.List, nodes.Tuple)):
             continue
         index = names.index(name)
@@ -364,17 +364,6 @@ def _parametrized_values(name: str, marks) -> list[nodes.NodeNG]:
             if index < len(row):
                 values.append(row[index])
     return values
-
-
-def _argument_names(argnames: nodes.NodeNG) -> list[str]:
-    if isinstance(argnames, nodes.Const) and isinstance(argnames.value, str):
-        return [name.strip() for name in argnames.value.split(",") if name.strip()]
-    if isinstance(argnames, (nodes.List, nodes.Tuple)):
-        return [e.value for e in argnames.elts if isinstance(e, nodes.Const) and isinstance(e.value, str)]
-    return []
-
-
-# -- following calls into the test code --------------------------------------------------------------
 
 
 def _callees(function: nodes.FunctionDef, nested: bool):
