@@ -122,6 +122,43 @@ def test_noqa_as_flake8(tmp_path):
     assert codes(command(cwd=root).stdout) == [("./test_c.py", 1, "ASYNC500")]
 
 
+# --- pytest config files named as paths (pre-commit passes a changed config file alone) ----------
+
+BAD_MODE = "[pytest]\nminversion = 8\nasyncio_mode = automatic\n"
+
+
+def test_a_pytest_config_file_gets_its_findings_at_its_lines(tmp_path):
+    root = project(tmp_path, {"pytest.ini": BAD_MODE, "tests/conftest.py": "import pytest\n",
+                              "tests/test_a.py": UNMARKED})
+    result = command("pytest.ini", cwd=root)
+    assert result.returncode == 1
+    assert result.stdout.startswith("pytest.ini:3:1: ASYNC851 asyncio_mode = automatic (pytest.ini:3)")
+    assert codes(result.stdout) == [("pytest.ini", 3, "ASYNC851")]
+    # flake8's place for it, line 1 of the top conftest, stays; given both, it is said once
+    assert codes(command("tests/conftest.py", cwd=root).stdout) == [("tests/conftest.py", 1, "ASYNC851")]
+    both = command("pytest.ini", "tests/conftest.py", cwd=root)
+    assert codes(both.stdout) == [("pytest.ini", 3, "ASYNC851")]
+    # a directory still means its Python files, as for flake8
+    assert codes(command(".", cwd=root).stdout) == [("./tests/conftest.py", 1, "ASYNC851")]
+
+
+def test_a_config_file_pytest_ignores_is_pointed_at(tmp_path):
+    root = project(tmp_path, {"pyproject.toml": '[project]\nname = "x"\n\n[tool.pytest.ini_options]\n'
+                                                'asyncio_mode = "auto"\n'})
+    assert codes(command("pyproject.toml", cwd=root).stdout) == [("pyproject.toml", 5, "ASYNC850")]
+    assert command("pytest.ini", cwd=root).stdout == ""  # the config pytest uses is fine
+    assert command("--extend-ignore=ASYNC85", "pyproject.toml", cwd=root).returncode == 0
+    assert command("--per-file-ignores=pyproject.toml: ASYNC850", "pyproject.toml", cwd=root).stdout == ""
+
+
+def test_fix_leaves_config_files_alone_and_reports_them(tmp_path):
+    root = project(tmp_path, {"pytest.ini": BAD_MODE})
+    fixed = command("--fix", "pytest.ini", cwd=root)
+    assert (fixed.returncode, codes(fixed.stdout)) == (1, [("pytest.ini", 3, "ASYNC851")])
+    assert (root / "pytest.ini").read_text() == BAD_MODE
+    assert command("--diff", "pytest.ini", cwd=root).stdout == ""
+
+
 # --- rule documentation ---------------------------------------------------------------------------
 
 def test_rule_prints_its_section_of_the_documentation(capsys):
@@ -219,3 +256,15 @@ def test_the_hooks_run_under_pre_commit(tmp_path):
     assert run("git", "add", ".").returncode == 0
     again = run(pre_commit, "run", "--all-files")
     assert again.returncode == 0, again.stdout
+
+    # A commit that changes only the pytest config: the hooks get pytest.ini alone, and the
+    # config finding is reported in it, at the offending key's line.
+    assert run("git", "commit", "-q", "-m", "fixed").returncode == 0
+    (repo / "pytest.ini").write_text("[pytest]\nasyncio_default_fixture_loop_scope = function\n"
+                                     "asyncio_mode = automatic\n")
+    assert run("git", "add", "pytest.ini").returncode == 0
+    config_only = run(pre_commit, "run")  # the staged files only, as the git hook runs it
+    assert "pytest.ini:3:1: ASYNC851 asyncio_mode = automatic" in config_only.stdout, config_only.stdout
+    reported = [line for line in config_only.stdout.splitlines() if re.match(r"^\S+:\d+:\d+: ASYNC", line)]
+    assert len(reported) == 2 and all(line.startswith("pytest.ini:3:1: ASYNC851") for line in reported)
+    assert config_only.returncode == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from casekit import CASES, expected_findings
+from casekit import CACHE_DIR, CASES, expected_findings
 from flake8_async_tests.config import Settings
 
 FINDING = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) ")
@@ -132,3 +132,30 @@ def test_side_by_side_with_flake8_async(tmp_path):
     both = findings(flake8("--select=ASYNC", ".", cwd=root), only_ours=False)
     assert ("./test_a.py", 4, "ASYNC500") in both  # ours
     assert ("./test_a.py", 5, "ASYNC251") in both  # flake8-async's time.sleep in async code
+
+
+def test_stdin_without_a_usable_name_is_placed_in_the_working_directory():
+    """An editor's `flake8 -`: without --stdin-display-name (or with a relative one that is not a
+    path from the working directory) the file is analysed as a test module of the working
+    directory, with its pytest config and conftest.py, and a warning says so once."""
+    case = CASES / "editor_stdin"
+    source = (case / "test_editor.py").read_text()
+    expected = sorted((line, code) for (path, line, code) in expected_findings(case).elements()
+                      if path == "test_editor.py")
+    assert len(expected) == 8
+
+    def from_stdin(*args: str) -> tuple[list[tuple[int, str]], str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "flake8", f"--async-tests-cache-dir={CACHE_DIR}", *args, "-"],
+            cwd=case, input=source, capture_output=True, text=True, timeout=300,
+            env={"FLAKE8_ASYNC_TESTS_RAISE": "1", "PATH": "/usr/bin:/bin"},
+        )
+        return [(line, code) for (_, line, code) in findings(result)], result.stderr
+
+    named, quiet = from_stdin("--stdin-display-name=test_editor.py")
+    assert (named, quiet) == (expected, "")
+    for args in [(), ("--stdin-display-name=not/here/test_editor.py",)]:
+        found, warning = from_stdin(*args)
+        assert found == expected, args
+        assert warning.count("project context is unknown") == 1, warning
+        assert f"in the working directory {case}" in warning

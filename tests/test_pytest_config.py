@@ -200,3 +200,86 @@ def test_ini_parser_follows_iniconfig():
 )
 def test_disabled_plugins(args, disabled):
     assert disabled_plugins(args) == disabled
+
+
+# --- where each problem is written (the standalone command reports it there) ------------------
+
+@pytest.mark.parametrize(
+    "name, text, line",
+    [
+        ("pytest.ini", "[pytest]\nminversion = 8\nasyncio_mode = Auto\n", 3),
+        ("pytest.ini", "[pytest]\naddopts = -ra\n    --asyncio-mode=fast\n", 2),
+        ("pytest.ini", "[pytest]\nminversion = 8\nno separator here\n", 3),
+        ("setup.cfg", "[metadata]\nname = x\n\n[pytest]\nasyncio_mode = auto\n", 4),
+        ("tox.ini", "[tox]\nenvlist = py311\n[pytest]\nasyncio_default_test_loop_scope = fixture\n", 4),
+        ("pyproject.toml", '[project]\nname = "x"\n[tool.pytest.ini_options]\nasyncio_mode = "auto"\n'
+                           "[tool.pytest\n", 5),
+        ("pyproject.toml", '[tool.pytest]\nminversion = "8"\n\n[tool.pytest.ini_options]\n', 4),
+        ("pyproject.toml", '[tool.pytest.ini_options]\nminversion = "8"\n[tool.pytest_asyncio]\n'
+                           'asyncio_mode = "auto"\n', 4),
+        ("pytest.toml", 'minversion = "8"\n', 1),
+    ],
+)
+def test_each_problem_knows_its_file_and_line(tmp_path, name, text, line):
+    write(tmp_path / name, text)
+    (problem,) = locate_config(tmp_path).problems
+    assert (problem.path, problem.line) == (tmp_path / name, line), problem
+
+
+def test_a_shadowed_file_is_pointed_at_its_setting(tmp_path):
+    write(tmp_path / "pytest.ini", "[pytest]\n")
+    write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n\n[tool.pytest.ini_options]\n'
+                                       'asyncio_mode = "auto"\n')
+    (problem,) = locate_config(tmp_path).problems
+    assert (problem.code, problem.path, problem.line) == ("ASYNC850", tmp_path / "pyproject.toml", 5)
+
+
+def test_async_settings_in_a_file_pytest_passes_over_are_reported(tmp_path):
+    """A pyproject.toml without a pytest table does not count (pytest only takes its folder as
+    the rootdir): its [tool.pytest_asyncio] is read by nobody. So is a tox.ini's [tool:pytest]
+    below the config pytest goes on to find."""
+    write(tmp_path / "pyproject.toml",
+          '[project]\nname = "x"\n[tool.pytest_asyncio]\nasyncio_mode = "auto"\n')
+    (problem,) = locate_config(tmp_path / "tests").problems
+    assert (problem.code, problem.path, problem.line) == ("ASYNC850", tmp_path / "pyproject.toml", 4)
+    write(tmp_path / "setup.cfg", "[tool:pytest]\n")
+    write(tmp_path / "sub" / "tox.ini", "[tool:pytest]\nasyncio_mode = auto\n")
+    config = locate_config(tmp_path / "sub")
+    assert config.path == tmp_path / "setup.cfg"
+    assert {(p.path.name, p.line) for p in config.problems} == {("tox.ini", 2), ("pyproject.toml", 4)}
+
+
+# --- an args-type setting pytest cannot shell-split aborts pytest: nothing of it applies -------
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("pytest.ini", '[pytest]\naddopts = -ra --asyncio-mode=auto -p no:asyncio -k "not slow\n'),
+        ("pyproject.toml",
+         '[tool.pytest.ini_options]\naddopts = "--asyncio-mode=auto -p no:asyncio -k \'x"\n'),
+        ("setup.cfg", "[tool:pytest]\naddopts =\n    --asyncio-mode=auto\n    -p no:asyncio -k 'x\n"),
+    ],
+)
+def test_an_unclosed_quote_in_addopts_is_fatal_and_not_half_applied(tmp_path, name, text):
+    """pytest 9.2: "ERROR: No closing quotation", exit 4, no test runs (checked in a scratch venv
+    for pytest.ini and [tool.pytest.ini_options])."""
+    write(tmp_path / name, text)
+    config = locate_config(tmp_path)
+    (problem,) = config.problems
+    assert (problem.code, problem.line) == ("ASYNC851", 2)
+    assert problem.message.startswith(f"addopts ({name}:2) has an unclosed quote")
+    assert not config.readable and config.as_list("addopts") == []
+    setup = async_setup(config, Settings())
+    assert (setup.asyncio_mode, setup.disabled_plugins) == (None, frozenset())
+
+
+def test_an_unclosed_quote_in_python_files_is_fatal(tmp_path):
+    write(tmp_path / "pytest.ini", '[pytest]\nasyncio_mode = auto\npython_files = "check_*.py\n')
+    config = locate_config(tmp_path)
+    assert [(p.code, p.line) for p in config.problems] == [("ASYNC851", 3)]
+    assert mode_of(tmp_path) is None
+
+
+def test_closed_quotes_are_fine(tmp_path):
+    write(tmp_path / "pytest.ini", '[pytest]\naddopts = --asyncio-mode=auto -k "not slow"\n')
+    assert locate_config(tmp_path).problems == [] and mode_of(tmp_path) == "auto"

@@ -11,6 +11,10 @@ Options are flake8's (`--select`, `--ignore`, `--extend-select`, `--extend-ignor
 `--async-tests-*`, read from the command line and from the `[flake8]` section of the config file
 flake8 would read, so both commands report the same findings. `# noqa` comments are honoured as
 flake8 honours them on the reported line.
+
+A pytest config file named as a path (`flake8-async-tests pytest.ini`, as pre-commit passes a
+changed config file) gets the ASYNC850/851 findings written in it, at the offending line; flake8
+sees only Python files and reports them at line 1 of the top conftest.py or the test modules.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import sys
 import tokenize
 from collections import Counter
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Iterator, Sequence
 
 from .. import __version__
@@ -58,11 +63,23 @@ def run(arguments: list[str]) -> int:
     if not options.settings.anything_to_report:
         return 0
     paths = list(discover(parsed.paths or ["."], options.exclude))
-    if parsed.fix or parsed.diff:
-        return fix_files(paths, options, write=parsed.fix, show_diff=parsed.diff)
+    config_paths = [path for path in paths if is_pytest_config_file(path)]
+    paths = [path for path in paths if not is_pytest_config_file(path)]
+    said: set[tuple[str, str]] = set()  # config problems shown in their file, not again at line 1
     found = 0
+    if not parsed.diff:
+        for path in config_paths:
+            for finding in config_findings(path, options):
+                print(format_finding(path, finding))
+                said.add((finding.code, finding.message))
+                found += 1
+    if parsed.fix or parsed.diff:
+        status = fix_files(paths, options, write=parsed.fix, show_diff=parsed.diff, said=said)
+        return max(status, 1 if found else 0)
     for path in paths:
         for finding in lint(path, read_source(path), options):
+            if (finding.code, finding.message) in said:
+                continue
             print(format_finding(path, finding))
             found += 1
     return 1 if found else 0
@@ -153,6 +170,12 @@ def _matches(path: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(absolute, p) for p in patterns)
 
 
+def is_pytest_config_file(path: str) -> bool:
+    from ..config.pytest_config import CONFIG_FILE_NAMES
+
+    return os.path.basename(path) in CONFIG_FILE_NAMES
+
+
 def read_source(path: str) -> bytes:
     with open(path, "rb") as file:
         return file.read()
@@ -200,6 +223,31 @@ def lint(path: str, source: bytes, options: config.Options) -> list:
             continue
         shown.append(finding)
     return shown
+
+
+def config_findings(path: str, options: config.Options) -> list:
+    """ASYNC850/851 about what is written in the pytest config file `path`, at its lines (line 1
+    where the problem is the file as a whole): the configuration pytest picks for that file's
+    directory, as the plugin sees it for the tests there. Selection and `per-file-ignores`
+    apply as to any file; there is no `# noqa` in a config file."""
+    from ..config import locate_config
+    from ..rules.base import Finding
+
+    here = Path(os.path.abspath(path))
+    if not here.is_file():
+        return []
+    ignored = [code for pattern, codes in options.per_file_ignores
+               if _matches(path, [pattern]) for code in codes]
+    shown = []
+    for problem in locate_config(here.parent).problems:
+        if problem.path is None or problem.path.resolve() != here.resolve():
+            continue
+        if not options.settings.is_enabled(problem.code, CODES.get(problem.code, False)):
+            continue
+        if ignored and problem.code.startswith(tuple(ignored)):
+            continue
+        shown.append(Finding(problem.line or 1, 0, problem.code, problem.message))
+    return sorted(set(shown))
 
 
 def _noqa_silences(line: str, code: str) -> bool:
@@ -310,7 +358,10 @@ def line_map(before: str, after: str) -> dict[int, int]:
     return moved
 
 
-def fix_files(paths: Sequence[str], options: config.Options, write: bool, show_diff: bool) -> int:
+def fix_files(paths: Sequence[str], options: config.Options, write: bool, show_diff: bool,
+              said: set[tuple[str, str]] = frozenset()) -> int:
+    """Fix each file; with `write`, print what is left (but the config problems already shown
+    in their config file, `said`)."""
     fixed: Counter = Counter()
     remaining = 0
     changed = 0
@@ -326,9 +377,10 @@ def fix_files(paths: Sequence[str], options: config.Options, write: bool, show_d
                 with open(path, "wb") as file:
                     file.write(outcome.source)
         if write:
-            for finding in outcome.remaining:
+            left = [f for f in outcome.remaining if (f.code, f.message) not in said]
+            for finding in left:
                 print(format_finding(path, finding))
-            remaining += len(outcome.remaining)
+            remaining += len(left)
     total = sum(fixed.values())
     counts = ", ".join(f"{code} {count}" for code, count in sorted(fixed.items()))
     verb = "Fixed" if write else "Would fix"

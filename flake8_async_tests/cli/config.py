@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Settings, register_options, settings_from_options
+from ..config.options import unknown_option_problems, warn_once
 
 #: flake8's default `exclude`.
 DEFAULT_EXCLUDE = (".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".nox", ".eggs", "*.egg")
@@ -149,6 +150,9 @@ def resolve(arguments: argparse.Namespace) -> Options:
         config_path = arguments.config or find_config_file(os.getcwd())
         if config_path is not None:
             config = read_config(config_path)
+            where = f"the [flake8] section of {os.path.relpath(config_path)}"
+            for problem in unknown_option_problems(config, where):
+                warn_once(problem)
     config_dir = os.path.dirname(os.path.abspath(config_path)) if config_path else os.getcwd()
 
     namespace = argparse.Namespace(extended_default_select=["ASY"], extended_default_ignore=[])

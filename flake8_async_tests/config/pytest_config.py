@@ -13,6 +13,7 @@ and its values are unknown.
 
 from __future__ import annotations
 
+import re
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 ConfigValue = Union[str, bool, int, float, list]
+
+#: Where tomllib's message says the error is: "... (at line 3, column 7)".
+TOML_ERROR_LINE = re.compile(r"\bline (\d+)")
 
 #: pytest 9's candidate files, in precedence order within one directory.
 CONFIG_FILE_NAMES = (
@@ -48,12 +52,21 @@ ASYNC_SETTINGS = (
 )
 
 
+#: pytest's settings of type "args": pytest shell-splits them when it reads them and aborts the
+#: run ("No closing quotation") on an unclosed quote. These four are read on every run.
+SHELL_SPLIT_SETTINGS = ("addopts", "python_files", "python_classes", "python_functions")
+
+
 @dataclass(frozen=True)
 class ConfigProblem:
-    """A configuration fact pytest would ignore (ASYNC850) or reject (ASYNC851)."""
+    """A configuration fact pytest would ignore (ASYNC850) or reject (ASYNC851), and where it is
+    written: `path` and 1-based `line` (0: the file as a whole), for the standalone command,
+    which reports it in the config file itself when it is given that file."""
 
     code: str  # "ASYNC850" or "ASYNC851"
     message: str
+    path: Path | None = None
+    line: int = 0
 
 
 @dataclass
@@ -71,6 +84,7 @@ class ParsedFile:
     stray: list[tuple[str, str, int]] = field(default_factory=list)
     problems: list[ConfigProblem] = field(default_factory=list)
     fatal: bool = False  # pytest aborts on this file: nothing after it is looked at
+    section_line: int = 0  # the header of the section pytest reads, where known
 
 
 @dataclass
@@ -101,8 +115,8 @@ class PytestConfig:
             return [str(item) for item in value]
         try:
             return shlex.split(str(value))
-        except ValueError:
-            return str(value).split()
+        except ValueError:  # an unclosed quote: pytest aborts (ASYNC851); nothing of it applies
+            return []
 
     def as_bool(self, key: str) -> bool | None:
         value = self.values.get(key)
@@ -131,11 +145,14 @@ class PytestConfig:
 
 
 class IniError(ValueError):
-    pass
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(f"line {line}: {problem}")
+        self.line = line
 
 
 def parse_ini(text: str) -> tuple[dict[str, dict[str, str]], dict[tuple[str, str], int]]:
-    """Sections -> {key: value}, and (section, key) -> 1-based line number."""
+    """Sections -> {key: value}, and (section, key) -> 1-based line number ((section, "") is
+    the line of the section's header)."""
     sections: dict[str, dict[str, str]] = {}
     lines: dict[tuple[str, str], int] = {}
     section: str | None = None
@@ -151,29 +168,30 @@ def parse_ini(text: str) -> tuple[dict[str, dict[str, str]], dict[tuple[str, str
             if header.endswith("]"):
                 section = header[1:-1]
                 if not section:
-                    raise IniError(f"line {number}: empty section name")
+                    raise IniError(number, "empty section name")
                 if section in sections:
-                    raise IniError(f"line {number}: duplicate section {section!r}")
+                    raise IniError(number, f"duplicate section {section!r}")
                 sections[section] = {}
+                lines[(section, "")] = number
                 last_key = None
                 continue
             # iniconfig treats an unterminated '[' line as a continuation
         if line[0].isspace() or line[0] == "[":
             if section is None or last_key is None:
-                raise IniError(f"line {number}: unexpected value continuation")
+                raise IniError(number, "unexpected value continuation")
             previous = sections[section][last_key]
             sections[section][last_key] = f"{previous}\n{line.strip()}" if previous else line.strip()
             continue
         if section is None:
-            raise IniError(f"line {number}: no section header defined")
+            raise IniError(number, "no section header defined")
         name, sep, value = line.partition("=")
         if not sep or ":" in name:
             name, sep, value = line.partition(":")
             if not sep:
-                raise IniError(f"line {number}: unexpected line: {line!r}")
+                raise IniError(number, f"unexpected line: {line!r}")
         key = name.strip()
         if key in sections[section]:
-            raise IniError(f"line {number}: duplicate name {key!r}")
+            raise IniError(number, f"duplicate name {key!r}")
         sections[section][key] = value.strip()
         lines[(section, key)] = number
         last_key = key
@@ -200,12 +218,9 @@ def _parse_ini_candidate(path: Path) -> ParsedFile:
     try:
         sections, lines = parse_ini(_read_text(path))
     except (OSError, UnicodeDecodeError, IniError) as error:
-        return ParsedFile(
-            path,
-            None,
-            problems=[ConfigProblem("ASYNC851", f"{path.name} cannot be parsed by pytest ({error})")],
-            fatal=True,
-        )
+        line = error.line if isinstance(error, IniError) else 0
+        message = f"{path.name} cannot be parsed by pytest ({error})"
+        return ParsedFile(path, None, problems=[ConfigProblem("ASYNC851", message, path, line)], fatal=True)
     name = path.name
     if name in ("pytest.ini", ".pytest.ini"):
         read_section: str | None = "pytest"
@@ -217,6 +232,7 @@ def _parse_ini_candidate(path: Path) -> ParsedFile:
     if read_section in sections:
         parsed.values = dict(sections[read_section])
         parsed.lines = {key: lines[(read_section, key)] for key in sections[read_section]}
+        parsed.section_line = lines[(read_section, "")]
     elif name in ("pytest.ini", ".pytest.ini"):
         parsed.values = {}  # a pytest.ini always counts, even without [pytest]
     if name == "setup.cfg" and "pytest" in sections and "tool:pytest" not in sections:
@@ -225,6 +241,8 @@ def _parse_ini_candidate(path: Path) -> ParsedFile:
                 "ASYNC850",
                 "setup.cfg has a [pytest] section, which pytest rejects with an error; "
                 "rename it to [tool:pytest]",
+                path,
+                lines.get(("pytest", ""), 0),
             )
         )
         parsed.fatal = True
@@ -243,12 +261,10 @@ def _parse_toml_candidate(path: Path) -> ParsedFile:
         text = _read_text(path)
         document = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        return ParsedFile(
-            path,
-            None,
-            problems=[ConfigProblem("ASYNC851", f"{path.name} is not valid TOML ({error})")],
-            fatal=True,
-        )
+        at = TOML_ERROR_LINE.search(str(error))
+        problem = ConfigProblem("ASYNC851", f"{path.name} is not valid TOML ({error})", path,
+                                int(at.group(1)) if at else 0)
+        return ParsedFile(path, None, problems=[problem], fatal=True)
     key_lines = _toml_key_lines(text)
     parsed = ParsedFile(path, None)
 
@@ -268,6 +284,8 @@ def _parse_toml_candidate(path: Path) -> ParsedFile:
                         "ASYNC851",
                         f"{path.name} has options outside a [pytest] table "
                         f"({', '.join(top_level)}): pytest aborts",
+                        path,
+                        key_lines.get(top_level[0], 0),
                     )
                 )
                 parsed.fatal = True
@@ -285,6 +303,8 @@ def _parse_toml_candidate(path: Path) -> ParsedFile:
                     "ASYNC851",
                     "pyproject.toml has both [tool.pytest] and [tool.pytest.ini_options]: "
                     "pytest aborts; keep one of them",
+                    path,
+                    _table_header_line(text, "tool.pytest.ini_options"),
                 )
             )
             parsed.fatal = True
@@ -303,6 +323,14 @@ def _parse_toml_candidate(path: Path) -> ParsedFile:
             if stray_key in table:
                 parsed.stray.append((where, stray_key, key_lines.get(stray_key, 0)))
     return parsed
+
+
+def _table_header_line(text: str, table: str) -> int:
+    """The line of `[table]` in a TOML text (0 when it is not written as a header)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip().replace(" ", "") == f"[{table}]":
+            return number
+    return 0
 
 
 def _toml_scalar_as_ini(value: object) -> str:
@@ -343,10 +371,12 @@ def locate_config(start: Path) -> PytestConfig:
 
     Mirrors `_pytest.config.findpaths.locate_config`: the first candidate that counts wins;
     failing all, the nearest `pyproject.toml` is the (empty) config and marks the rootdir.
+    Async settings in the files passed over on the way (a pyproject.toml with only
+    `[tool.pytest_asyncio]`, a tox.ini with `[tool:pytest]`) are ASYNC850s of that config.
     """
     nearest_pyproject: Path | None = None
+    passed: list[ParsedFile] = []  # every candidate read, the chosen one last
     for base in (start, *start.parents):
-        parsed_here: list[ParsedFile] = []
         for name in CONFIG_FILE_NAMES:
             candidate = base / name
             if not candidate.is_file():
@@ -354,14 +384,14 @@ def locate_config(start: Path) -> PytestConfig:
             if name == "pyproject.toml" and nearest_pyproject is None:
                 nearest_pyproject = candidate
             parsed = parse_candidate(candidate)
-            parsed_here.append(parsed)
-            if parsed.fatal and parsed.values is None:
-                return _config_from(parsed, base, parsed_here, _siblings(base, name))
-            if parsed.values is not None:
-                return _config_from(parsed, base, parsed_here, _siblings(base, name))
+            passed.append(parsed)
+            if parsed.values is not None or parsed.fatal:
+                return _config_from(parsed, base, passed, _siblings(base, name))
     if nearest_pyproject is not None:
         empty = ParsedFile(nearest_pyproject, {})
-        config = _config_from(empty, nearest_pyproject.parent, [], [])
+        root = nearest_pyproject.parent
+        inside = [parsed for parsed in passed if parsed.path.parent == root or root in parsed.path.parents]
+        config = _config_from(empty, root, inside, [])
         config.only_marks_rootdir = True
         return config
     return PytestConfig(None, None, {}, {}, [])
@@ -374,10 +404,10 @@ def _siblings(base: Path, chosen: str) -> list[ParsedFile]:
 
 
 def _config_from(
-    chosen: ParsedFile, base: Path, parsed_here: list[ParsedFile], later: list[ParsedFile]
+    chosen: ParsedFile, base: Path, passed: list[ParsedFile], later: list[ParsedFile]
 ) -> PytestConfig:
     problems: list[ConfigProblem] = []
-    for parsed in parsed_here:
+    for parsed in passed:
         problems.extend(parsed.problems)
         for section, key, line in parsed.stray:
             where = f"{parsed.path.name}:{line}" if line else parsed.path.name
@@ -386,6 +416,8 @@ def _config_from(
                 ConfigProblem(
                     "ASYNC850",
                     f"{key} in {section} of {where} is ignored: pytest reads {read} there",
+                    parsed.path,
+                    line,
                 )
             )
     for shadowed in later:
@@ -396,14 +428,46 @@ def _config_from(
                     "ASYNC850",
                     f"{', '.join(keys)} in {shadowed.path.name} is ignored: pytest uses "
                     f"{chosen.path.name} in the same directory; move the settings there",
+                    shadowed.path,
+                    min((shadowed.lines[k] for k in keys if k in shadowed.lines),
+                        default=shadowed.section_line),
                 )
             )
     values = chosen.values or {}
     config = PytestConfig(
         chosen.path, base, dict(values), dict(chosen.lines), problems, readable=not chosen.fatal
     )
+    unsplittable = unclosed_quote_problems(config)
+    if unsplittable:
+        config.readable = False  # pytest aborts before any test runs: its values are unknown
+    problems.extend(unsplittable)
     problems.extend(validate_asyncio_settings(config))
     return config
+
+
+def unclosed_quote_problems(config: PytestConfig) -> list[ConfigProblem]:
+    """Settings pytest shell-splits and cannot (an unclosed quote): pytest 9.2 stops with
+    "ERROR: No closing quotation" and exit 4 before running anything. Checked in
+    /tmp/scratch-venv for `addopts = -ra --asyncio-mode=auto -k "foo` in pytest.ini and in
+    [tool.pytest.ini_options], and for python_files."""
+    problems = []
+    for key in SHELL_SPLIT_SETTINGS:
+        value = config.get(key)
+        if not isinstance(value, str):
+            continue
+        try:
+            shlex.split(value)
+        except ValueError:
+            problems.append(
+                ConfigProblem(
+                    "ASYNC851",
+                    f"{key} ({config.describe(key)}) has an unclosed quote, so pytest aborts the "
+                    "run ('No closing quotation') and no test runs; close the quote",
+                    config.path,
+                    config.lines.get(key, 0),
+                )
+            )
+    return problems
 
 
 def _section_read_in(file_name: str) -> str:
@@ -430,6 +494,8 @@ def validate_asyncio_settings(config: PytestConfig) -> list[ConfigProblem]:
                 "ASYNC851",
                 f"asyncio_mode = {mode} ({config.describe('asyncio_mode')}) is not 'strict' or "
                 "'auto': pytest-asyncio aborts the run",
+                config.path,
+                config.lines.get("asyncio_mode", 0),
             )
         )
     for key, extra in (
@@ -444,6 +510,8 @@ def validate_asyncio_settings(config: PytestConfig) -> list[ConfigProblem]:
                     "ASYNC851",
                     f"{key} = {value} ({config.describe(key)}) is not one of {allowed}: "
                     "pytest-asyncio aborts the run",
+                    config.path,
+                    config.lines.get(key, 0),
                 )
             )
     addopts_mode = _addopts_asyncio_mode(config.as_list("addopts"))
@@ -453,6 +521,8 @@ def validate_asyncio_settings(config: PytestConfig) -> list[ConfigProblem]:
                 "ASYNC851",
                 f"--asyncio-mode={addopts_mode} in addopts ({config.describe('addopts')}) is not "
                 "'strict' or 'auto': pytest aborts the run",
+                config.path,
+                config.lines.get("addopts", 0),
             )
         )
     return problems

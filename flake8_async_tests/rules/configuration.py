@@ -2,7 +2,9 @@
 
 A config problem belongs to the project, not to one file, so it is reported once: at line 1 of
 the top-most conftest.py between the rootdir and the linted module; where there is none, at line 1
-of each test module that has async tests or async fixtures (the modules it hurts).
+of each test module that has async tests or async fixtures (the modules it hurts). flake8 sees
+only Python files; the standalone command, given the config file itself, reports the problem there,
+at the line each ConfigProblem carries (cli.config_findings).
 """
 
 from __future__ import annotations
