@@ -160,7 +160,7 @@ def test_async_fixture_and_mark_and_the_imports_they_need():
 
 
     # a comment stays with its function
-    @pytest.fixture(scope="module")
+    @pytest.fixture(autouse=True)
     async def db():
         yield 1
 
@@ -179,7 +179,7 @@ def test_async_fixture_and_mark_and_the_imports_they_need():
 
 
     # a comment stays with its function
-    @pytest_asyncio.fixture(scope="module")
+    @pytest_asyncio.fixture(autouse=True)
     async def db():
         yield 1
 
@@ -189,6 +189,27 @@ def test_async_fixture_and_mark_and_the_imports_they_need():
         pass
     """)
     assert codes == ["ASYNC520", "ASYNC500"]
+
+
+def test_an_async_fixture_with_a_wider_scope_is_not_fixed():
+    """Its loop (and its tests') would be a decision: see fixes._function_scoped."""
+    source = """\
+    import pytest
+
+
+    @pytest.fixture(scope="module")
+    async def db():
+        yield 1
+
+
+    @pytest.fixture(scope="function")
+    async def conn():
+        yield 1
+    """
+    result, codes = fixed(source, (5, 0, "ASYNC520", ""), (10, 0, "ASYNC520", ""))
+    assert '@pytest.fixture(scope="module")' in result
+    assert '@pytest_asyncio.fixture(scope="function")' in result
+    assert codes == ["ASYNC520"]
 
 
 def test_asyncio_500_with_another_reason_is_not_fixed():
@@ -294,6 +315,36 @@ def test_unittest_fixes():
     assert "async def asyncSetUp(self):" in result
     assert "async def tearDown(self):" in result  # super().tearDown() would reach the sync hook
     assert codes == ["ASYNC502", "ASYNC502", "ASYNC503"]
+
+
+def test_a_hook_is_renamed_unless_its_own_class_has_the_async_one():
+    """Another class's asyncSetUp does not block the rename (it did: the runnable case's setUp
+    then stayed unrenamed, and its renamed tearDown ran without the set-up)."""
+    source = """\
+    import unittest
+
+
+    class TestA(unittest.IsolatedAsyncioTestCase):
+        async def setUp(self):
+            pass
+
+
+    class TestB(unittest.IsolatedAsyncioTestCase):
+        async def asyncSetUp(self):
+            pass
+
+
+    class TestC(unittest.IsolatedAsyncioTestCase):
+        async def setUp(self):
+            pass
+
+        async def asyncSetUp(self):
+            pass
+    """
+    message = "async 'setUp' is called without being awaited: ...; rename it asyncSetUp"
+    result, codes = fixed(source, (5, 4, "ASYNC503", message), (15, 4, "ASYNC503", message))
+    assert result.count("async def asyncSetUp(self):") == 3  # TestA's renamed, TestC's left alone
+    assert codes == ["ASYNC503"]
 
 
 def test_mark_scope_becomes_loop_scope():

@@ -258,9 +258,24 @@ def plan_asyncio_fixture(tree: Tree, finding: Finding, _all, plan: Plan) -> None
         target = expression.func if isinstance(expression, cst.Call) else expression
         name = dotted(target)
         if name == "pytest.fixture" or (name == "fixture" and tree.imported_from("fixture") == "pytest"):
+            if isinstance(expression, cst.Call) and not _function_scoped(expression):
+                return
             new = cst.Attribute(value=cst.Name("pytest_asyncio"), attr=cst.Name("fixture"))
             plan.add(target, lambda node, new=new: new, finding, ("pytest_asyncio", None))
             return
+
+
+def _function_scoped(call: cst.Call) -> bool:
+    """No `scope=`, or `scope="function"`. A wider scope is not fixed: `@pytest_asyncio.fixture`
+    runs it in the loop `asyncio_default_fixture_loop_scope` names, so with `function` there it
+    errors from its second test on (ASYNC522), and with the option unset it runs in a loop of its
+    scope that its function-loop tests do not share (ASYNC524), verified with pytest-asyncio 1.5.
+    Which loop the fixture and its tests should share is a decision."""
+    for argument in call.args:
+        if argument.keyword is not None and argument.keyword.value == "scope":
+            value = argument.value
+            return isinstance(value, cst.SimpleString) and value.evaluated_value == "function"
+    return True
 
 
 # --- ASYNC500: add @pytest.mark.asyncio -----------------------------------------------------------
@@ -408,7 +423,11 @@ def plan_async_hook(tree: Tree, finding: Finding, _all, plan: Plan) -> None:
     for node in tree.positions:  # `super().setUp()` elsewhere would now call the sync base hook
         if isinstance(node, cst.Attribute) and node.attr.value in (old, new):
             return
-        if isinstance(node, cst.FunctionDef) and node.name.value == new:
+    cls = tree.parent(tree.parent(function))
+    if not isinstance(cls, cst.ClassDef):
+        return
+    for statement in cls.body.body:  # the class has both: which one was meant is not known
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == new:
             return
     plan.add(function.name, lambda node, new=new: node.with_changes(value=new), finding)
 
