@@ -34,8 +34,34 @@ def short_text(node: nodes.NodeNG, limit: int | None = 60) -> str:
     else:
         text = _from_source(node, limit)
     if limit is not None and len(text) > limit:
-        return text[: max(limit - 3, 0)] + "..."
+        return cut_at_boundary(text, limit)
     return text
+
+
+def cut_at_boundary(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, ending in '...' when cut, and never cut inside an
+    identifier or a number (`client.fetch_us...` would name something that does not exist):
+    `client.fetch_user(user_id=1, na...` is cut back to `client.fetch_user(user_id=1,...`."""
+    if len(text) <= limit:
+        return text
+    end = max(limit - 3, 0)
+    while 0 < end < len(text) and _word_char(text[end - 1]) and _word_char(text[end]):
+        end -= 1
+    return text[:end].rstrip().rstrip(".") + "..."
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def config_source(source: str) -> str:
+    """Where a setting came from, short: 'default' for pytest-asyncio's own default (the long
+    form says which config file left it unset), the file and line of a default loop scope, else
+    the source as given (`pytest.ini:2`)."""
+    if source.startswith("the default"):
+        return "default"
+    setting, found, place = source.partition(" in ")
+    return place if found and setting.startswith("asyncio_default_") else source
 
 
 def expression_text(node: nodes.NodeNG) -> str:
@@ -124,3 +150,53 @@ def _utf8_source(module: nodes.Module) -> bytes | None:
         return raw.decode(encoding, errors="replace").encode("utf-8")
     except (OSError, SyntaxError, LookupError):
         return None
+
+
+def callee_text(callee) -> str:
+    """What inference found a call's target to be, short enough for a status line:
+    "'Client.fetch' is async" for a coroutine function ("is sync" for a sync one; where it is
+    defined is left to `flake8-async-tests rule`), else the callee's own description."""
+    short = {"coroutine function": "async", "sync function": "sync"}.get(callee.kind)
+    if short is None:
+        return callee.describe()
+    return f"{callee.name!r} is {short}"
+
+
+#: How long a call is shown in a message before its arguments give way to `(...)`.
+CALL_TEXT_LIMIT = 40
+
+
+def call_text(call: nodes.NodeNG, limit: int = CALL_TEXT_LIMIT) -> str:
+    """A call as text for a message: whole when short, else its callee whole with `(...)` for the
+    arguments (`client.fetch(...)`: it still names what is called, and starts as the source does,
+    which `--fix` relies on), else cut at an identifier boundary."""
+    text = short_text(call, limit=None if _is_small(call) else limit + 1)
+    if len(text) <= limit:
+        return text
+    if isinstance(call, nodes.Call) and _is_small(call.func):
+        return f"{_one_line(call.func.as_string())}(...)"
+    return cut_at_boundary(_one_line(text), limit)
+
+
+def compact(text: str, limit: int) -> str:
+    """Text already rendered (a mock's origin, a substitute), at most `limit` characters: argument
+    lists give way to `(...)`, outermost first, then the text is cut at an identifier boundary."""
+    while len(text) > limit:
+        opening = text.find("(")
+        closing = _matching(text, opening) if opening >= 0 else -1
+        if closing < 0 or text[opening + 1:closing] in ("", "..."):
+            break
+        text = text[:opening + 1] + "..." + text[closing:]
+    return cut_at_boundary(text, limit)
+
+
+def _matching(text: str, opening: int) -> int:
+    depth = 0
+    for index in range(opening, len(text)):
+        if text[index] in "([{":
+            depth += 1
+        elif text[index] in ")]}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1

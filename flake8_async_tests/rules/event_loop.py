@@ -25,12 +25,12 @@ from .base import Context, Rule
 from .callees import definition_of
 from .local_flow import creation_statement, fate
 
-IN_A_THREAD = "asyncio.to_thread / anyio.to_thread.run_sync / trio.to_thread.run_sync"
-SLEEP_FIX = "use 'await asyncio.sleep(...)' (anyio.sleep / trio.sleep under those runners)"
-THREAD_FIX = f"use the library's async API, or run it in a thread ({IN_A_THREAD})"
-HTTP_FIX = f"use an async client (httpx.AsyncClient, aiohttp), or run it in a thread ({IN_A_THREAD})"
-SUBPROCESS_FIX = ("use an async subprocess (asyncio.create_subprocess_exec, anyio.run_process, "
-                  f"trio.run_process), or run it in a thread ({IN_A_THREAD})")
+#: The fixes name asyncio's spelling; docs/rules.md gives anyio's and trio's.
+IN_A_THREAD = "asyncio.to_thread"
+SLEEP_FIX = "use 'await asyncio.sleep(...)'"
+THREAD_FIX = f"use an async API, or {IN_A_THREAD}"
+HTTP_FIX = f"use httpx.AsyncClient or {IN_A_THREAD}"
+SUBPROCESS_FIX = f"use an async subprocess or {IN_A_THREAD}"
 
 #: Functions that block the thread, by the qualified name they are imported under.
 BLOCKING_FUNCTIONS: dict[str, str] = {
@@ -49,7 +49,7 @@ BLOCKING_FUNCTIONS: dict[str, str] = {
     "os.waitpid": SUBPROCESS_FIX,
     "builtins.input": THREAD_FIX,
     "psycopg2.connect": "use an async driver (asyncpg, psycopg 3's AsyncConnection)",
-    "sqlite3.connect": f"use aiosqlite, or run it in a thread ({IN_A_THREAD})",
+    "sqlite3.connect": f"use aiosqlite, or {IN_A_THREAD}",
     "pymysql.connect": "use an async driver (aiomysql, asyncmy)",
 }
 #: Methods that block, by the qualified name astroid gives their definition. Not here, on
@@ -86,7 +86,7 @@ def running_async_function(node: nodes.NodeNG, ctx: Context) -> nodes.AsyncFunct
 class BlockingCallInAsyncTest(Rule):
     code = "ASYNC700"
     name = "blocking-call-in-async-test"
-    message = "{call} blocks the event loop in async {function!r}{chain}; {fix}"
+    message = "{call} blocks the event loop{chain}; {fix}"
     visits = (nodes.Call,)
 
     def __init__(self) -> None:
@@ -246,8 +246,8 @@ LOOP_METHODS = frozenset({
 class NestedEventLoop(Rule):
     code = "ASYNC701"
     name = "nested-event-loop"
-    message = ("{call} inside async {function!r} raises RuntimeError: an event loop is already "
-               "running in this thread; 'await' the coroutine instead")
+    message = ("{call} in async code raises RuntimeError (a loop is already running); "
+               "'await' the coroutine instead")
     visits = (nodes.Call,)
 
     def check(self, node: nodes.Call, ctx: Context):
@@ -317,10 +317,7 @@ RUNNING_LOOP = frozenset({"asyncio.get_running_loop", "asyncio.events.get_runnin
 HANDLES_RUNTIME_ERROR = frozenset({"RuntimeError", "Exception", "BaseException"})
 #: Methods of a loop that close it or hand the closing on (`addCleanup(loop.close)`).
 LOOP_CLOSERS = frozenset({"close", "shutdown_asyncgens", "shutdown_default_executor"})
-ORDER_DEPENDENT = ("passes only while no async test has run before it: every asyncio.Runner "
-                   "(pytest-asyncio, anyio, IsolatedAsyncioTestCase, asyncio.run) leaves no current "
-                   "loop, and then it raises 'RuntimeError: There is no current event loop' "
-                   "(Python 3.11-3.13; always on 3.14)")
+ORDER_DEPENDENT = "in sync code fails after any async test ran"
 
 
 class ManualEventLoopInTest(Rule):
@@ -329,7 +326,7 @@ class ManualEventLoopInTest(Rule):
 
     code = "ASYNC702"
     name = "manual-event-loop-in-test"
-    message = "{call} in {function!r} {consequence}; {fix}"
+    message = "{call} {consequence}; {fix}"
     visits = (nodes.Call,)
 
     def check(self, node: nodes.Call, ctx: Context):
@@ -370,8 +367,7 @@ class ManualEventLoopInTest(Rule):
                 or any(_sets_a_loop(other.node) for other in _fixtures_around(function, ctx)):
             return None  # the test code makes a loop current itself
         return ("asyncio.get_event_loop()", ORDER_DEPENDENT,
-                "make the test async and use asyncio.get_running_loop(), or create a loop with "
-                "asyncio.new_event_loop() and close it")
+                "use asyncio.get_running_loop() in async code")
 
     def _unclosed_new_loop(self, node, function):
         statement = creation_statement(node)
@@ -380,12 +376,10 @@ class ManualEventLoopInTest(Rule):
         ending = fate(statement, LOOP_CLOSERS, passes_through=_is_set_event_loop)
         if not ending.lost or inside_expected_error(node) or only_on_old_python(node):
             return None
-        how = "drops the new loop" if ending.name is None else f"never closes {ending.name!r}"
+        how = "is dropped open" if ending.name is None else f"is left open in {ending.name!r}"
         return ("asyncio.new_event_loop()",
-                f"{how}: an open loop leaks its selector and warns 'unclosed event loop' in "
-                "whichever later test the garbage collector runs (an error under "
-                "filterwarnings = error)",
-                "close it in a finally, or let a runner own the loop (pytest-asyncio, asyncio.run)")
+                f"{how}: a later test warns 'unclosed event loop'",
+                "close it in a finally")
 
     def _loop_left_current(self, node, function, ctx):
         """A fixture that makes its own loop current and hands it to async tests: they run in
@@ -403,11 +397,8 @@ class ManualEventLoopInTest(Rule):
         if not users:
             return None
         return (f"asyncio.set_event_loop({_short(node.args[0])})",
-                f"makes a loop current for {_listed(users)}, which pytest-asyncio runs in its own "
-                "loop, not this one (a future made with this loop fails there: 'attached to a "
-                "different loop')",
-                "drop the fixture: use asyncio.get_running_loop() in the test, and loop_scope (or "
-                "a pytest_asyncio_loop_factories hook) to choose the loop")
+                "in a fixture is not the loop its async tests run in",
+                "use asyncio.get_running_loop() in them")
 
     def _running_loop_closed(self, node, function):
         if not isinstance(function, nodes.AsyncFunctionDef) or inside_expected_error(node):
@@ -419,7 +410,7 @@ class ManualEventLoopInTest(Rule):
                 or loop.scope() is not function:
             return None
         return (f"{_short(node.func.expr)}.close()",
-                "closes the running loop: RuntimeError 'Cannot close a running event loop'",
+                "in async code closes the running loop: RuntimeError",
                 "leave the loop to its runner")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from astroid import nodes
 
 from ..model.fixtures import Fixture, scope_index
+from ..rendering import config_source
 from .base import Context, Rule, and_more
 
 
@@ -12,8 +13,8 @@ class AsyncFixtureWithPlainDecorator(Rule):
     code = "ASYNC520"
     name = "async-fixture-with-plain-decorator"
     message = (
-        "async fixture {fixture!r} uses @pytest.fixture but pytest-asyncio runs in strict mode "
-        "({source}); use @pytest_asyncio.fixture"
+        "async fixture {fixture!r} under @pytest.fixture in strict mode ({source}); "
+        "use @pytest_asyncio.fixture"
     )
     visits = (nodes.AsyncFunctionDef,)
 
@@ -26,15 +27,14 @@ class AsyncFixtureWithPlainDecorator(Rule):
             return
         if model.runner_hook or model.anyio_or_trio_may_run(fixture):
             return
-        yield self.finding(node, fixture=fixture.name, source=ctx.setup.mode_source)
+        yield self.finding(node, fixture=fixture.name, source=config_source(ctx.setup.mode_source))
 
 
 class AsyncFixtureInSyncTest(Rule):
     code = "ASYNC521"
     name = "unresolvable-async-fixture-in-sync-test"
     message = (
-        "sync {what} {name!r} requests async fixture {fixture!r} ({where}), which nothing runs "
-        "for a sync {what}: pytest errors at setup; {fix}"
+        "sync {what} requests async fixture {fixture!r} ({where}), which nothing runs; {fix}"
     )
     visits = (nodes.FunctionDef,)
 
@@ -63,8 +63,8 @@ class AsyncFixtureInSyncTest(Rule):
                 continue  # anyio runs it when anyio_backend is in the closure
             if what == "fixture" and model.anyio_or_trio_may_run(requested):
                 continue  # the sync fixture is requested by anyio/trio tests, which run it
-            fix = ("make it async with its runner's mark" if what == "test"
-                   else "make it an async fixture")
+            fix = ("make the test async" if what == "test"
+                   else "make this fixture async")
             yield self.finding(where, what=what, name=node.name, fixture=name,
                                where=requested.where, fix=fix)
 
@@ -73,8 +73,8 @@ class FixtureLoopNarrowerThanScope(Rule):
     code = "ASYNC522"
     name = "fixture-loop-narrower-than-scope"
     message = (
-        "async fixture {fixture!r} has scope {scope!r} but runs in a {loop!r}-scoped loop "
-        "({source}): pytest errors with ScopeMismatch; set loop_scope={scope!r}"
+        "async fixture of scope {scope!r} in a {loop!r} loop ({source}): ScopeMismatch; "
+        "set loop_scope={scope!r}"
     )
     visits = (nodes.AsyncFunctionDef,)
 
@@ -88,7 +88,8 @@ class FixtureLoopNarrowerThanScope(Rule):
         scope_rank, loop_rank = scope_index(fixture.scope), scope_index(loop)
         if scope_rank is None or loop_rank is None or loop_rank >= scope_rank:
             return
-        yield self.finding(node, fixture=fixture.name, scope=fixture.scope, loop=loop, source=source)
+        yield self.finding(node, fixture=fixture.name, scope=fixture.scope, loop=loop,
+                           source=config_source(source))
 
 
 class EventLoopFixture(Rule):
@@ -117,17 +118,15 @@ class EventLoopFixture(Rule):
             if defined is None:
                 yield self.finding(
                     where,
-                    problem=("fixture 'event_loop' was removed in pytest-asyncio 1.0: "
-                             f"{node.name!r} errors with \"fixture 'event_loop' not found\""),
-                    fix="use asyncio.get_running_loop() inside an async test or fixture",
+                    problem="fixture 'event_loop' no longer exists (pytest-asyncio 1.0)",
+                    fix="use asyncio.get_running_loop() in async code",
                 )
             elif runs_async and defined.scope == "function" and defined.node is not node \
                     and not _reported_at_definition(defined, node):
                 yield self.finding(
                     where,
-                    problem=(f"{node.name!r} runs in pytest-asyncio's loop, not in the 'event_loop' "
-                             f"fixture ({defined.where}): objects bound to it fail with "
-                             "'attached to a different loop'"),
+                    problem=(f"this runs in pytest-asyncio's loop, not in the 'event_loop' "
+                             f"fixture's ({defined.where})"),
                     fix="use asyncio.get_running_loop()",
                 )
 
@@ -137,16 +136,15 @@ class EventLoopFixture(Rule):
         elif fixture.name == "event_loop":
             yield self.finding(
                 fixture.node,
-                problem=(f"fixture 'event_loop' (scope {fixture.scope!r}) is ignored by "
-                         "pytest-asyncio 1.x: tests no longer run in the loop it provides"),
-                fix=(f"remove it and mark the tests @pytest.mark.asyncio(loop_scope={fixture.scope!r})"
+                problem=f"'event_loop' ({fixture.scope}) is ignored by pytest-asyncio 1.x",
+                fix=(f"remove it, use @pytest.mark.asyncio(loop_scope={fixture.scope!r})"
                      if fixture.scope else "remove it and set loop_scope on the tests"),
             )
         elif fixture.name == "event_loop_policy":
             yield self.finding(
                 fixture.node,
                 problem="overriding 'event_loop_policy' is deprecated in pytest-asyncio 1.x",
-                fix="implement the pytest_asyncio_loop_factories hook instead",
+                fix="implement the pytest_asyncio_loop_factories hook",
             )
 
     def _ignored_function_loop(self, fixture: Fixture, ctx: Context):
@@ -166,18 +164,12 @@ class EventLoopFixture(Rule):
             and (r.direct or r.async_requesters & asyncio_fixtures)]
         if not in_asyncio:
             return
-        first = in_asyncio[0].test
-        others = f" (and {len(in_asyncio) - 1} more)" if len(in_asyncio) > 1 else ""
         sync_users = any(not r.test.is_async for r in requests)
         yield self.finding(
             fixture.node,
-            problem=(f"fixture 'event_loop' is ignored by pytest-asyncio 1.x: async test "
-                     f"{first.name!r} ({first.where}){others} runs in "
-                     "pytest-asyncio's loop, not in this one, and objects bound to it fail with "
-                     "'attached to a different loop'"),
-            fix=("use asyncio.get_running_loop() in the async tests"
-                 + ("; rename the fixture for the sync tests that drive it" if sync_users else
-                    ", and remove the fixture")),
+            problem="'event_loop' is ignored in pytest-asyncio 1.x async tests",
+            fix=("use asyncio.get_running_loop() there"
+                 + (", rename this" if sync_users else ", remove this")),
         )
 
 
@@ -192,10 +184,8 @@ class TestLoopDiffersFromFixtureLoop(Rule):
     code = "ASYNC524"
     name = "test-loop-differs-from-fixture-loop"
     message = (
-        "async fixture {fixture!r} ({where}) runs in a {fixture_loop!r}-scoped loop but test "
-        "{test!r}{others} runs in a {test_loop!r}-scoped loop: loop-bound objects fail with "
-        "'attached to a different loop'; use @pytest.mark.asyncio(loop_scope={fixture_loop!r}) "
-        "on the tests (or a pytestmark)"
+        "fixture {fixture!r} has a {fixture_loop!r} loop, this test a {test_loop!r} one; "
+        "use @pytest.mark.asyncio(loop_scope={fixture_loop!r})"
     )
     visits = (nodes.AsyncFunctionDef,)
 

@@ -41,9 +41,7 @@ LOOP_CREATE_TASK = frozenset({
 class TaskNeverAwaited(Rule):
     code = "ASYNC800"
     name = "task-never-awaited"
-    message = ("task from {call} {how}: if it fails, its exception is only logged, never raised in "
-               "the test, and if it is still running at the end it is cancelled unseen; keep it "
-               "and 'await' it, or use asyncio.TaskGroup")
+    message = "task from {call} {how} (errors unseen); 'await' it, or use asyncio.TaskGroup"
     visits = (nodes.Call,)
 
     def check(self, node: nodes.Call, ctx: Context):
@@ -72,7 +70,7 @@ def _lost(call: nodes.Call) -> str | None:
         for use in function.nodes_of_class(nodes.Name):
             if use.name == name:
                 return None  # mentioned again: awaited, cancelled, passed on...
-        return f"is bound to {name!r}, which is never used again"
+        return f"is bound to {name!r} and never used"
     return None
 
 
@@ -108,7 +106,7 @@ class Resource:
 
 
 def _resources() -> dict[str, Resource]:
-    closed_by_async_with = "'async with ... as {name}:' or 'await {name}.%s()'"
+    closed_by_async_with = "'async with' or 'await {name}.%s()'"
     session = Resource("aiohttp.ClientSession", closed_by_async_with % "close", "session")
     connector = Resource("aiohttp connector", "'await {name}.close()', or hand it to a ClientSession",
                          "connector", idle_until_used=True)
@@ -116,11 +114,11 @@ def _resources() -> dict[str, Resource]:
                             idle_until_used=True)
     connection = Resource("asyncpg connection", "'await {name}.close()' in a finally", "connection")
     pool = Resource("asyncpg pool", closed_by_async_with % "close", "pool")
-    file = Resource("aiofiles file", "'async with aiofiles.open(...) as {name}:' or 'await {name}.close()'",
+    file = Resource("aiofiles file", "'async with' or 'await {name}.close()'",
                     "file")
-    writer = Resource("StreamWriter", "'{name}.close()' then 'await {name}.wait_closed()' in a finally",
+    writer = Resource("StreamWriter", "close() and 'await wait_closed()'",
                       "writer", position=1)
-    process = Resource("subprocess", "'await {name}.wait()' (or communicate()), killing it first if needed",
+    process = Resource("subprocess", "'await {name}.wait()' (kill it first if needed)",
                        "process")
     redis = Resource("redis.asyncio client", closed_by_async_with % "aclose", "client",
                      idle_until_used=True, not_owner_keywords=frozenset({"connection_pool"}))
@@ -154,8 +152,7 @@ CLOSERS = frozenset({
 class AsyncResourceNotClosed(Rule):
     code = "ASYNC801"
     name = "async-resource-not-closed"
-    message = ("{what} {how}: it stays open after the test (a leaked connection, file or process: "
-               "a ResourceWarning or 'Unclosed ...' at garbage collection); use {fix}")
+    message = "{what} {how}; use {fix}"
     visits = (nodes.Call,)
 
     def check(self, node: nodes.Call, ctx: Context):
@@ -179,7 +176,7 @@ class AsyncResourceNotClosed(Rule):
             return  # it never connected: nothing is open
         if any(_provokes_failure(member) for member in ending.members):
             return  # a failed operation closes the connection it broke
-        how = "is dropped" if ending.name is None else f"is bound to {ending.name!r} and never closed"
+        how = "is dropped unclosed" if ending.name is None else f"in {ending.name!r} is never closed"
         fix = resource.close.format(name=ending.name or resource.usual_name)
         yield self.finding(node, what=what, how=how, fix=fix)
 
@@ -224,7 +221,7 @@ def _made_by(spelled: str, factory: nodes.FunctionDef,
     if made is None:
         return None
     inner, resource = made
-    return f"{spelled}() (it returns a new {inner}())", resource
+    return f"{spelled}() (a new {inner}())", resource
 
 
 def _described(spelled: str, qualified: str, resource: Resource) -> str:
@@ -232,8 +229,8 @@ def _described(spelled: str, qualified: str, resource: Resource) -> str:
     asyncio.open_connection)'."""
     call = f"{spelled}()"
     if spelled.rsplit(".", 1)[-1] != qualified.rsplit(".", 1)[-1]:
-        call += f" (that is {qualified})"
-    return f"the {resource.what} of {call}" if resource.position is not None else call
+        call += f" (= {qualified})"
+    return f"{resource.what} of {call}" if resource.position is not None else call
 
 
 def _factory_product(function: nodes.FunctionDef, table: dict[str, Resource]) -> tuple[str, Resource] | None:

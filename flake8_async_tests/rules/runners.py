@@ -7,7 +7,7 @@ from astroid import bases, nodes
 from ..inference import infer_all, qualified_name, safe_infer
 from ..model.fixtures import SCOPES
 from ..model.marks import Mark, decorator_marks, pytestmark_marks
-from ..rendering import expression_text
+from ..rendering import config_source, expression_text
 from .base import Context, Rule, and_more
 
 ASYNCIO_MARK_KEYWORDS = ("loop_scope", "loop_factories", "scope")
@@ -20,7 +20,7 @@ def _mark_text(mark: Mark) -> str:
 class AsyncTestWithoutRunner(Rule):
     code = "ASYNC500"
     name = "async-test-without-runner"
-    message = "async test {test!r} is never run: {why}; {fix}"
+    message = "async test never runs: {why}; {fix}"
     visits = (nodes.AsyncFunctionDef,)
 
     def check(self, node, ctx: Context):
@@ -35,31 +35,29 @@ class AsyncTestWithoutRunner(Rule):
         marked = sorted({m.name for m in model.marks_reaching(test) if m.is_runner})
         if marked:
             names = ", ".join(f"{name}" for name in marked)
-            why = f"its {names} mark does nothing: the plugin is disabled (-p no:{marked[0]} in addopts)"
-            fix = "remove -p no:... from addopts"
+            why = f"-p no:{marked[0]} in addopts disables its {names} mark"
+            fix = f"remove -p no:{marked[0]} from addopts"
         elif "asyncio" in disabled:
-            why = ("it has no anyio/trio mark and pytest-asyncio is disabled "
-                   "(-p no:asyncio in addopts)")
-            fix = "mark it for the runner the project uses"
+            why = "no anyio/trio mark and pytest-asyncio is off (-p no:asyncio)"
+            fix = "mark it for the project's runner"
         else:
-            why = (f"it has no asyncio/anyio/trio mark and pytest-asyncio runs in strict mode "
-                   f"({ctx.setup.mode_source})")
-            fix = "add @pytest.mark.asyncio (or set asyncio_mode = auto)"
+            why = f"no runner mark in strict mode ({config_source(ctx.setup.mode_source)})"
+            fix = "add @pytest.mark.asyncio (or asyncio_mode = auto)"
         yield self.finding(node, test=node.name, why=why, fix=fix)
 
 
 #: What each runner does with a sync test it is marked on (verified, pytest 9.2).
 SYNC_MARK_CONSEQUENCES = {
-    "asyncio": "does nothing: the test is not async (pytest-asyncio only warns)",
-    "anyio": "does nothing: the test is not async",
-    "trio": "fails it: pytest-trio rejects sync tests ('is marked trio but is not async')",
+    "asyncio": "does nothing (pytest-asyncio only warns)",
+    "anyio": "does nothing",
+    "trio": "fails it (pytest-trio rejects sync tests)",
 }
 
 
 class RunnerMarkOnSyncFunction(Rule):
     code = "ASYNC501"
     name = "runner-mark-on-sync-function"
-    message = "{mark} on {what} {name!r} {consequence}; {fix}"
+    message = "{mark} on a {what} {consequence}; {fix}"
     visits = (nodes.FunctionDef,)
 
     def check(self, node, ctx: Context):
@@ -74,8 +72,7 @@ class RunnerMarkOnSyncFunction(Rule):
                     )
                     yield self.finding(
                         mark.node, mark=_mark_text(mark), what="fixture", name=fixture.name,
-                        consequence=("aborts the collection on pytest 9 ('Marks cannot be applied "
-                                     "to fixtures') and did nothing before"),
+                        consequence="aborts collection on pytest 9",
                         fix=fix,
                     )
             return
@@ -87,7 +84,7 @@ class RunnerMarkOnSyncFunction(Rule):
                 yield self.finding(
                     mark.node, mark=_mark_text(mark), what="sync test", name=node.name,
                     consequence=SYNC_MARK_CONSEQUENCES[mark.name],
-                    fix="remove the mark, or make the test 'async def'",
+                    fix="remove it, or make the test 'async def'",
                 )
 
 
@@ -95,8 +92,8 @@ class AsyncTestInSyncTestCase(Rule):
     code = "ASYNC502"
     name = "async-test-in-sync-testcase"
     message = (
-        "async test {test!r} never runs: {cls!r} is a unittest.TestCase, which calls it without "
-        "awaiting, so it passes; inherit from unittest.IsolatedAsyncioTestCase"
+        "async test never runs in sync TestCase {cls!r}; "
+        "inherit from unittest.IsolatedAsyncioTestCase"
     )
     visits = (nodes.AsyncFunctionDef,)
 
@@ -133,10 +130,10 @@ class AsyncHookNeverAwaited(Rule):
                        f"{'asyncSetUp' if node.name == 'setUp' else 'asyncTearDown'}")
             else:
                 twin = "asyncSetUp" if node.name == "setUpClass" else "asyncTearDown"
-                fix = f"unittest has no async class-level hook: make it sync, or use {twin}"
+                fix = f"make it sync, or use {twin}"
             yield self.finding(
                 node,
-                problem=f"async {node.name!r} is called without being awaited: its body never runs",
+                problem=f"async {node.name!r} never runs (never awaited)",
                 fix=fix,
             )
         elif node.name in self.ASYNC_HOOKS and not kind.is_isolated_async:
@@ -144,8 +141,7 @@ class AsyncHookNeverAwaited(Rule):
                 return
             yield self.finding(
                 node,
-                problem=(f"{node.name!r} is never called: {cls.node.name!r} is a unittest.TestCase, "
-                         "not an IsolatedAsyncioTestCase"),
+                problem=f"{node.name!r} is never called: {cls.node.name!r} is a sync unittest.TestCase",
                 fix="inherit from unittest.IsolatedAsyncioTestCase",
             )
 
@@ -183,13 +179,11 @@ class ConflictingRunners(Rule):
                  if m.is_runner and m.name not in setup.disabled_plugins]
         marked = {m.name for m in marks}
         if len(marked) > 1:
-            where = ", ".join(f"{m.name} ({m.level} mark)" for m in _first_of_each(marks))
+            where = ", ".join(f"{m.name} ({m.level})" for m in _first_of_each(marks))
             yield self.finding(
                 node,
-                problem=(f"test {node.name!r} has two runners: {where}; pytest-asyncio takes it "
-                         "and the other runner's variants silently run on asyncio"
-                         if "asyncio" in marked else
-                         f"test {node.name!r} has two runners: {where}"),
+                problem=(f"two runners, {where}: pytest-asyncio runs every variant on asyncio"
+                         if "asyncio" in marked else f"two runners, {where}"),
                 fix="keep one runner mark",
             )
             return
@@ -201,9 +195,8 @@ class ConflictingRunners(Rule):
             if marked:
                 yield self.finding(
                     node,
-                    problem=(f"test {node.name!r} is run by pytest-trio and by pytest-asyncio "
-                             f"({self._asyncio_source(marked, setup)}): it fails with "
-                             "'a coroutine was expected, got None'"),
+                    problem=(f"pytest-trio and pytest-asyncio ({self._asyncio_source(marked, setup)}) "
+                             "both run this test, so it fails"),
                     fix="let one plugin run it",
                 )
             else:
@@ -218,24 +211,23 @@ class ConflictingRunners(Rule):
 
     @staticmethod
     def _asyncio_source(marked: set[str], setup) -> str:
-        return "asyncio mark" if "asyncio" in marked else f"auto mode, {setup.mode_source}"
+        return "asyncio mark" if "asyncio" in marked else f"auto mode, {config_source(setup.mode_source)}"
 
     def finish(self, ctx: Context):
         for kind, hits in self._per_module.items():
             node, detail = hits[0]
             others = and_more(len(hits))
             if kind == "trio":
-                problem = (f"trio_mode and asyncio auto mode ({ctx.setup.mode_source}) both take "
-                           f"test {node.name!r}{others}: it fails with 'a coroutine was expected, got None'")
-                fix = "turn one of the two modes off"
-            elif kind == "both-auto":
-                problem = (f"anyio_mode and asyncio_mode are both auto: pytest-asyncio takes test "
-                           f"{node.name!r}{others}, and anyio's other backends silently run on asyncio")
+                problem = (f"trio_mode and asyncio auto mode ({config_source(ctx.setup.mode_source)}) "
+                           "both run this test: it fails")
+                fix = "turn one mode off"
+            elif kind == "both-auto":  # (the first test is reported: its fix covers the others)
+                problem = (f"anyio_mode and asyncio_mode are both auto: this test{others} runs "
+                           "only on asyncio")
                 fix = "turn one of the two modes off"
             else:
-                problem = (f"test {node.name!r}{others} uses anyio_backend but pytest-asyncio runs "
-                           f"it: its {detail} variants silently run on asyncio")
-                fix = "mark anyio tests only with @pytest.mark.anyio, and keep asyncio_mode strict"
+                problem = f"pytest-asyncio takes this anyio_backend test: {detail} variants run on asyncio"
+                fix = "mark it only @pytest.mark.anyio"
             yield self.finding(node, problem=problem, fix=fix)
 
 
@@ -317,9 +309,7 @@ class InvalidMarkArgument(Rule):
         result = hook_result(function)
         if result is not None and result.problem and (len(hooks) == 1 or result.problem != "returns None"):
             yield self.finding(result.where, problem=(
-                f"{LOOP_FACTORIES_HOOK} {result.problem}: pytest-asyncio aborts the run (\"must return "
-                "a non-empty mapping of factory names to callables\"); return a dict such as "
-                "{'asyncio': asyncio.new_event_loop}"))
+                f"{LOOP_FACTORIES_HOOK} {result.problem}: run aborts; return {{name: loop factory}}"))
 
 
 def _factory_names(ctx: Context) -> frozenset[str] | None:
@@ -393,8 +383,7 @@ def _mapping_problem(mapping: nodes.Dict) -> str:
         if key.value == "":
             return "maps an empty name"
         if _certainly_not_callable(value):
-            return (f"maps {key.value!r} to {expression_text(value)!r}, which is not callable "
-                    "(a factory is called for each loop: pass the function, not its result)")
+            return f"maps {key.value!r} to a non-callable"
     return ""
 
 
@@ -448,9 +437,8 @@ def loop_factories_value_problem(value: nodes.NodeNG) -> str:
         return ""
     a_name = isinstance(value, nodes.Const) and isinstance(value.value, str) and value.value
     fix = f"; use loop_factories=[{text}]" if a_name else \
-        "; list the names the pytest_asyncio_loop_factories hook returns"
-    return (f"{why}: pytest-asyncio aborts the collection (\"'loop_factories' must be a non-empty "
-            f"sequence of strings\"){fix}")
+        "; list names the loop factories hook returns"
+    return f"{why}: collection aborts{fix}"
 
 
 def asyncio_mark_problem(mark: Mark, has_loop_factories_hook: bool = True,
@@ -463,33 +451,32 @@ def asyncio_mark_problem(mark: Mark, has_loop_factories_hook: bool = True,
                 "collection; use loop_scope=...")
     unknown = [key for key in keywords if key not in ASYNCIO_MARK_KEYWORDS]
     if unknown:
-        return (f"pytest.mark.asyncio has no argument {unknown[0]!r}: pytest-asyncio aborts the "
-                "collection; it accepts only loop_scope and loop_factories")
+        return (f"pytest.mark.asyncio has no argument {unknown[0]!r}: it aborts the collection; "
+                "use loop_scope or loop_factories")
     if "scope" in keywords and "loop_scope" in keywords:
         return ("pytest.mark.asyncio with both scope and loop_scope aborts the collection; "
                 "keep loop_scope")
     for keyword in ("loop_scope", "scope"):
         value = mark.keyword(keyword)
         if isinstance(value, nodes.Const) and value.value not in SCOPES:
-            return (f"{keyword}={value.value!r} is not a scope name ({', '.join(SCOPES)}): "
-                    "pytest-asyncio aborts the collection")
+            return (f"{keyword}={value.value!r} is not a scope name: it aborts the collection; "
+                    f"use one of {', '.join(SCOPES)}")
     if "loop_factories" in keywords:
         value = mark.keyword("loop_factories")
         problem = loop_factories_value_problem(value)
         if problem:
             return problem
         if not has_loop_factories_hook:
-            return ("pytest.mark.asyncio(loop_factories=...) needs a pytest_asyncio_loop_factories "
-                    "hook, and no conftest defines one: pytest-asyncio aborts the collection")
+            return ("mark.asyncio(loop_factories=...) with no loop factories hook aborts collection; "
+                    "define pytest_asyncio_loop_factories")
         unknown = _names_never_returned(value, factory_names)
         if unknown:
             offered = ", ".join(repr(name) for name in sorted(factory_names or ())) or "none"
-            return (f"loop factory {unknown[0]!r} is never returned by the pytest_asyncio_loop_factories "
-                    f"hook (it returns {offered}): pytest-asyncio skips that variant, so its body never "
-                    "runs; use a name the hook returns")
+            return (f"loop factory {unknown[0]!r} is not among the hook's ({offered}): that variant "
+                    "is skipped; use one of those")
     if "scope" in keywords:
-        return ("pytest.mark.asyncio(scope=...) is deprecated and its warning points into "
-                "pytest-asyncio, not here; use loop_scope=...")
+        return ("pytest.mark.asyncio(scope=...) is deprecated (its warning points elsewhere); "
+                "use loop_scope=...")
     return ""
 
 
@@ -497,8 +484,8 @@ class AsyncGeneratorTest(Rule):
     code = "ASYNC506"
     name = "async-generator-test"
     message = (
-        "async test {test!r} contains 'yield': pytest reports it as xfail and never runs it; "
-        "remove the yield (set-up and tear-down belong in a fixture)"
+        "async test with 'yield' never runs (pytest reports xfail); "
+        "move set-up and tear-down into a fixture"
     )
     visits = (nodes.AsyncFunctionDef,)
 

@@ -645,8 +645,7 @@ def line_of(node: nodes.NodeNG) -> int:
 class LostUpdateAcrossAwait(Rule):
     code = "ASYNC803"
     name = "lost-update-across-await"
-    message = ("{what} with no lock held: an update a concurrent call makes meanwhile is lost; "
-               "{fix}")
+    message = "lost update: {what}; {fix}"
     opt_in = True
     every_module = True  # RULES.md: in any async function, the code under test included
     visits = (nodes.AsyncFunctionDef,)
@@ -664,19 +663,15 @@ class LostUpdateAcrossAwait(Rule):
 def describe_lost_update(lost: LostUpdate) -> dict[str, str]:
     state, how, line = lost.state, lost.how, line_of(lost.suspension)
     if lost.local:
-        what = (f"{state!r} is read into {lost.local!r} (line {line_of(lost.read)}), then the "
-                f"function suspends ({how}, line {line}) and writes {state!r} from {lost.local!r}")
-        fix = (f"hold one lock (async with a Lock) around the read and the write, or re-read "
-               f"{state!r} after the {how}")
+        what = f"{state!r} is written from {lost.local!r}, read before the {how} on line {line}"
+        fix = "hold a lock across both"
     elif isinstance(lost.write, nodes.AugAssign):
         operator = lost.write.op
-        what = (f"'{state} {operator} ...' loads {state!r} before the {how} on line {line} and "
-                "stores the result after it")
-        fix = (f"compute the awaited value into a local first ('value = await ...', then "
-               f"'{state} {operator} value'), or hold a lock around both")
+        what = f"'{state} {operator} ...' spans the {how} on line {line}"
+        fix = f"'value = await ...' first, then '{state} {operator} value'"
     else:
-        what = f"{state!r} is read before the {how} on line {line} and written from that read after it"
-        fix = f"compute the awaited value into a local first and read {state!r} after it, or hold a lock"
+        what = f"{state!r} is read before the {how} on line {line} and written after it"
+        fix = "await into a local first"
     return {"what": what, "fix": fix}
 
 
@@ -831,9 +826,8 @@ def target_changes(target: nodes.NodeNG, statement: nodes.NodeNG, removing: bool
             return []
         state = f"{target.root().name}.{target.name}"
         return [StateChange(statement, state, "remove" if removing else "replace",
-                            what=f"rebinds the module global {target.name!r} ('global {target.name}')",
-                            fix=f"patch it per test with monkeypatch.setattr(<module>, {target.name!r}, "
-                                "value), or put the old value back after the yield / in a finally:")]
+                            what=f"rebinds global {target.name!r}",
+                            fix=f"use monkeypatch.setattr(<module>, {target.name!r}, value)")]
     if isinstance(target, nodes.Subscript):
         found = module_state(target.value)
         if found is None:
@@ -842,11 +836,10 @@ def target_changes(target: nodes.NodeNG, statement: nodes.NodeNG, removing: bool
         spelled = expression_text(target.value)
         if removing or isinstance(target.slice, nodes.Slice):  # `del X[k]`, `X[:] = []`: a reset
             return [StateChange(statement, state, "remove")]
-        fix = (f"use monkeypatch.setitem({spelled}, key, value) or mock.patch.dict({spelled}, ...), "
-               "which undo it after the test")
+        fix = f"use monkeypatch.setitem({spelled}, key, value)"
         if state == "os.environ":
-            fix = "use monkeypatch.setenv(name, value), which undoes it after the test"
-        what = f"sets an item of {owner(spelled, root_kind)} ('{expression_text(target)} = ...')"
+            fix = "use monkeypatch.setenv(name, value)"
+        what = f"sets an item of {owner(spelled, root_kind)}"
         return [StateChange(statement, state, "add", key=expression_text(target.slice), what=what, fix=fix)]
     if isinstance(target, (nodes.AssignAttr, nodes.DelAttr)):
         found = module_state(target.expr)
@@ -855,10 +848,8 @@ def target_changes(target: nodes.NodeNG, statement: nodes.NodeNG, removing: bool
         state, root_kind = found
         spelled = expression_text(target.expr)
         return [StateChange(statement, f"{state}.{target.attrname}", "remove" if removing else "replace",
-                            what=f"sets the attribute {target.attrname!r} of {owner(spelled, root_kind)} "
-                                 f"('{expression_text(target)} = ...')",
-                            fix=f"use monkeypatch.setattr({spelled}, {target.attrname!r}, value), "
-                                "which undoes it after the test")]
+                            what=f"sets {target.attrname!r} of {owner(spelled, root_kind)}",
+                            fix=f"use monkeypatch.setattr({spelled}, {target.attrname!r}, value)")]
     return []
 
 
@@ -882,8 +873,7 @@ def call_change(call: nodes.Call) -> StateChange | None:
         spelled = expression_text(call.args[0])
         return StateChange(call, f"{found[0]}.{attribute}", kind,
                            what=f"sets the attribute {attribute!r} of {spelled!r} with setattr()",
-                           fix=f"use monkeypatch.setattr({spelled}, {attribute!r}, value), which "
-                               "undoes it after the test")
+                           fix=f"use monkeypatch.setattr({spelled}, {attribute!r}, value)")
     if not isinstance(func, nodes.Attribute) or func.attrname not in ADDING_METHODS | REMOVING_METHODS:
         return None
     found = module_state(func.expr)
@@ -895,16 +885,15 @@ def call_change(call: nodes.Call) -> StateChange | None:
     if not is_container(func.expr, root_kind):
         return None
     spelled = expression_text(func.expr)
-    fix = (f"empty it again after the test (after a fixture's yield, or in a finally:), or give "
-           f"each test its own with monkeypatch.setattr(<module>, {spelled!r}, ...)")
+    fix = f"use monkeypatch.setattr(<module>, {spelled!r}, ...)"
     if state == "os.environ":
-        fix = "use monkeypatch.setenv(name, value), which undoes it after the test"
+        fix = "use monkeypatch.setenv(name, value)"
     elif state == "sys.path":
-        fix = "use monkeypatch.syspath_prepend(path), which undoes it after the test"
+        fix = "use monkeypatch.syspath_prepend(path)"
     elif func.attrname in ("update", "setdefault"):
-        fix = f"use mock.patch.dict({spelled}, ...) or monkeypatch.setitem, which undo it after the test"
+        fix = f"use mock.patch.dict({spelled}, ...)"
     return StateChange(call, state, "add",
-                       what=f"adds to {owner(spelled, root_kind)} ('{spelled}.{func.attrname}(...)')",
+                       what=f"adds to {owner(spelled, root_kind)}",
                        fix=fix)
 
 
@@ -990,7 +979,7 @@ def covers(reset: str, state: str) -> bool:
 class ModuleStateMutatedByAsyncTest(Rule):
     code = "ASYNC804"
     name = "module-state-mutated-by-async-test"
-    message = "{role} {function!r} {what} and nothing restores it: later tests see the change; {fix}"
+    message = "{role} {what} and never restores it; {fix}"
     opt_in = True
     visits = (nodes.AsyncFunctionDef,)
 
