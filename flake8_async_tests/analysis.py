@@ -8,7 +8,7 @@ import logging
 import os
 from pathlib import Path
 
-from . import inference, loading
+from . import budget, inference, loading, memory
 from .checker import Dispatcher
 from .config import Settings
 from .model.test_module import TestModule
@@ -34,19 +34,23 @@ def analyse(filename: str, source: str, settings: Settings, tree: ast.Module | N
     if not rules:
         return []
     with loading.project_imports(project.search_path(path), project.cache):
-        module = inference.build_module(source, module_name_of(path), str(path), tree)
+        with budget.reading():  # bounded by the file's size; the bounds are for the rules
+            module = inference.build_module(source, module_name_of(path), str(path), tree)
         if module is None:
             if tree is not None:  # Python parsed it (else flake8 reports E999): say why it is silent
                 LOG.warning("flake8-async-tests: astroid cannot build %s (nested too deeply?); "
                             "it is not analysed", filename)
             return []
+        budget.start_file(source.count("\n") + 1)
         try:
             ctx = Context(TestModule(module, path, project, source), settings)
             return Dispatcher(rules).run(module, ctx)
         finally:
+            budget.end_file()
             inference.forget_module(module)
             defined_as.cache_clear()
             forget_what_the_file_left()
+            memory.keep_within_limit()
 
 
 def forget_what_the_file_left() -> None:

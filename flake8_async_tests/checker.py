@@ -3,25 +3,22 @@
 Why a dispatch table: rules are many and node kinds few. Looking rules up by node type once
 keeps the walk linear in the size of the module, whatever the number of rules. A rule that
 fails on one node loses that node's findings, never the file's, and says so once per file (a
-warning naming the first failure); a file that takes too long stops being analysed (its findings
-so far are kept).
+warning naming the first failure); a file whose analysis runs past budget.FILE_SECONDS stops
+being analysed (its findings so far are kept, and a warning says so).
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from typing import Iterable
 
 from astroid import nodes
 
+from . import budget
 from .inference import raise_internal_errors
 from .rules.base import Context, Finding, Rule
 
 LOG = logging.getLogger("flake8_async_tests")
-
-#: Wall-clock budget for one file's analysis, in seconds.
-FILE_BUDGET_SECONDS = 20.0
 
 
 class Dispatcher:
@@ -40,15 +37,15 @@ class Dispatcher:
 
     def run(self, module: nodes.Module, ctx: Context) -> list[Finding]:
         findings: list[Finding] = []
-        deadline = time.monotonic() + FILE_BUDGET_SECONDS
         stack: list[nodes.NodeNG] = [module]
         while stack:
             node = stack.pop()
             for rule in self.rules_for(type(node)):
                 findings.extend(self._guarded(rule.check, node, ctx, rule))
             stack.extend(reversed(list(node.get_children())))
-            if time.monotonic() > deadline:
-                LOG.warning("flake8-async-tests: %s took too long; analysis stopped", module.file)
+            if budget.file_time_is_up():
+                LOG.warning("flake8-async-tests: %s took more than %.0f s to analyse; analysis stopped, "
+                            "some findings may be missing", module.file, budget.file_seconds())
                 break
         for rule in self.rules:
             findings.extend(self._guarded(rule.finish, None, ctx, rule))

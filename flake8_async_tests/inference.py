@@ -19,13 +19,17 @@ import builtins
 import functools
 import logging
 import os
+import tokenize
 from pathlib import Path
 from typing import Callable, TypeVar
 
 import astroid
 from astroid import nodes
 from astroid.builder import AstroidBuilder
+from astroid.context import InferenceContext
 from astroid.rebuilder import TreeRebuilder
+
+from . import budget, memory
 
 LOG = logging.getLogger("flake8_async_tests")
 T = TypeVar("T")
@@ -269,14 +273,23 @@ def module_from_file(path: Path, modname: str) -> nodes.Module | None:
         return None
     if key not in _FILE_MODULES:
         try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            source = read_python_source(path)
+        except (OSError, UnicodeDecodeError, SyntaxError):
             _FILE_MODULES[key] = None
         else:
-            _FILE_MODULES[key] = build_module(source, modname, str(path))
+            with budget.reading():
+                _FILE_MODULES[key] = build_module(source, modname, str(path))
     return _FILE_MODULES[key]
 
 
+def read_python_source(path: Path) -> str:
+    """A Python file's text in the encoding it declares (PEP 263: a BOM or a coding cookie,
+    UTF-8 otherwise), as Python and pytest read it; a latin-1 conftest is a conftest too."""
+    with tokenize.open(path) as stream:
+        return stream.read()
+
+
+@memory.forget_on_restart
 def forget_files_read() -> None:
     """Forget the conftest modules built so far (for the tests: a new process would)."""
     _FILE_MODULES.clear()
@@ -315,14 +328,18 @@ def _same_value(a: nodes.NodeNG, b: nodes.NodeNG) -> bool:
 @contained(None)
 def infer_all(node: nodes.NodeNG) -> list[nodes.NodeNG] | None:
     """Every value `node` may have; None when any of them is unknown (Uninferable)."""
-    values = []
-    for value in node.infer():
-        if value is astroid.Uninferable or isinstance(value, type(astroid.Uninferable)):
-            return None
-        values.append(value)
-        if len(values) > MAX_INFERRED:
-            return None
-    return values or None
+    spending = budget.InferenceBudget(budget.node_deadline())
+    try:
+        values = []
+        for value in node.infer(InferenceContext(nodes_inferred=spending)):
+            if value is astroid.Uninferable or isinstance(value, type(astroid.Uninferable)):
+                return None
+            values.append(value)
+            if len(values) > MAX_INFERRED:
+                return None
+        return values or None
+    finally:
+        spending.close()
 
 
 def fixture_value_inference(fixture: nodes.FunctionDef, parameter_annotation: nodes.NodeNG | None = None):

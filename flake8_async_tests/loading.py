@@ -23,7 +23,7 @@ from astroid import manager as astroid_manager_module
 from astroid import nodes
 from astroid.manager import AstroidManager
 
-from . import imports
+from . import budget, imports, memory
 from .cache import modules as module_cache
 from .cache.store import CacheFolder
 from .inference import LOG, MANAGER, forget_files_read, raise_internal_errors
@@ -182,8 +182,18 @@ def _note_reused(modname: str, located: imports.Located) -> None:
 
 def _load_or_build(manager: AstroidManager, modname: str, located: imports.Located) -> nodes.Module:
     """The module from the cache when every fact its stored build rests on still holds;
-    else built by astroid (and stored, with the modules of its import cycle)."""
+    else built by astroid (and stored, with the modules of its import cycle). Its cost is not
+    charged to the analysis's time bounds (budget.py): a cold cache must not change a finding."""
+    with budget.reading():
+        return _read_module(manager, modname, located)
+
+
+def _read_module(manager: AstroidManager, modname: str, located: imports.Located) -> nodes.Module:
     identity = module_cache.file_identity(located.file)
+    if identity is not None and identity[1] > MAX_MODULE_BYTES:
+        _note(module_cache.Facts(files={identity}))  # what imports it is rebuilt when it shrinks
+        _say_too_large(located.file)
+        return _failed_import(manager, modname)
     cache = _MODULE_CACHE if identity is not None else None
     if cache is not None:
         module = _load(manager, cache, modname, located, identity)
@@ -204,6 +214,21 @@ def _load_or_build(manager: AstroidManager, modname: str, located: imports.Locat
         CACHE_STATS["stored"] += module_cache.write_entry(
             cache, modname, located.file, build.facts, [module, *build.members])
     return module
+
+
+#: Modules larger than this are not read: what they define is unknown to the rules. The
+#: largest real modules met are ~0.6 MB (libcst's matchers; telegram's _bot.py, 0.6 s to
+#: build; redis-py's commands/core.py, 0.4 MB, 0.5 s); a generated 3.7 MB module cost 96 s
+#: and 1 GB (its build, pickling it for the cache, and the rules' lookups in it).
+MAX_MODULE_BYTES = 1024 * 1024
+_SAID_TOO_LARGE: set[str] = set()
+
+
+def _say_too_large(path: str) -> None:
+    if path not in _SAID_TOO_LARGE:
+        _SAID_TOO_LARGE.add(path)
+        LOG.warning("flake8-async-tests: %s is larger than %d MB; what it defines is not read "
+                    "(findings that depend on it are not reported)", path, MAX_MODULE_BYTES >> 20)
 
 
 def _load(manager, cache, modname, located, identity) -> nodes.Module | None:
@@ -271,13 +296,21 @@ def release_failed_lookups() -> None:
                         if isinstance(inner, BaseException)]
 
 
-def forget_file_modules() -> None:
-    """Drop every module built from a file, as a new process would start (for the tests)."""
-    for name, module in list(MANAGER.astroid_cache.items()):
-        if module.file:
-            del MANAGER.astroid_cache[name]
-    _MODULE_FACTS.clear()
+def forget_file_modules(keep_standard_library: bool = False) -> None:
+    """Drop every module read from a file, as a new process would start (the tests, and a
+    worker starting afresh: memory.py). The standard library's may stay: shared by every
+    project, and never changed by one."""
+    cache = MANAGER.astroid_cache
+    for name, module in list(cache.items()):
+        files = [module.file] if module.file else list(getattr(module, "path", None) or ())
+        if files and not (keep_standard_library and all(map(imports.is_standard_library_file, files))):
+            del cache[name]
+    for key in [key for key in _MODULE_FACTS if key[0] not in cache]:
+        del _MODULE_FACTS[key]
     forget_files_read()
+
+
+memory.forget_on_restart(lambda: forget_file_modules(keep_standard_library=True))
 
 
 def _is_built_from(module: nodes.Module, located: imports.Located) -> bool:

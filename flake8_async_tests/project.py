@@ -17,7 +17,7 @@ from typing import Callable
 
 from astroid import nodes
 
-from . import imports, inference, loading
+from . import imports, inference, loading, memory
 from .config import AsyncSetup, PytestConfig, Settings, async_setup, locate_config
 from .model.name_index import NameIndex
 from .cache.store import DIRECTORY_NAME as CACHE_DIRECTORY_NAME, CacheFolder
@@ -476,6 +476,13 @@ def _defines_plain_function(path: str, name: str) -> bool:
         return False
     return "fixture" not in text and re.search(
         rf"^[ \t]*(?:async[ \t]+)?def[ \t]+{re.escape(name)}[ \t]*\(", text, re.MULTILINE) is not None
+
+
+@memory.forget_on_restart
+def _forget_projects() -> None:
+    """Each Project keeps its conftests' modules, its name index and fixture users."""
+    Project._instances.clear()
+    _config_for_directory.cache_clear()
 
 
 def _fallback_rootdir(path: Path) -> Path:

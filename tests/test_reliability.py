@@ -7,12 +7,13 @@ from __future__ import annotations
 import ast
 import logging
 import textwrap
+import time
 
 import pytest
 from astroid import nodes
 from astroid.builder import AstroidBuilder
 
-from flake8_async_tests import inference, rendering
+from flake8_async_tests import budget, inference, rendering
 from flake8_async_tests.analysis import analyse
 from flake8_async_tests.config import Settings
 from flake8_async_tests.rules import CATALOGUE
@@ -37,7 +38,8 @@ def test_a_deep_expression_renders_as_a_bounded_prefix_of_its_source():
     with pytest.raises(RecursionError):
         first_binop(module).as_string()  # what the rules called before
     text = rendering.short_text(first_binop(module), 40)
-    assert text == deep_concatenation()[:37] + "..." == '"s0" + "s1" + "s2" + "s3" + "s4" + "s...'
+    # a bounded prefix, cut where no name or number is split (rendering.cut_at_boundary)
+    assert text == deep_concatenation()[:36] + "..." == '"s0" + "s1" + "s2" + "s3" + "s4" + "...'
     assert rendering.expression_text(first_binop(module)).endswith(f'"s{DEEP_TERMS - 1}"')
 
 
@@ -45,7 +47,7 @@ def test_a_small_expression_renders_as_astroid_spells_it():
     module = inference.build_module("x = client.fetch( 'a',\n    b )\n", "small", "/tmp/small.py")
     call = next(module.nodes_of_class(nodes.Call))
     assert rendering.expression_text(call) == call.as_string() == "client.fetch('a', b)"
-    assert rendering.short_text(call, 12) == "client.fe..."
+    assert rendering.short_text(call, 12) == "client..."  # never 'client.fe...'
 
 
 def test_source_positions_count_utf8_bytes_in_a_latin1_file(tmp_path):
@@ -173,3 +175,192 @@ def test_no_linted_module_outlives_its_analysis(tmp_path, monkeypatch):
     gc.collect()
     alive = [ref() for ref in linted if ref() is not None]
     assert len(linted) > 40 and alive == [], f"{len(alive)} of {len(linted)} linted modules still alive"
+
+
+# --- bounded by the input's size (issue 13, item 2) ------------------------------------------
+
+def count_node_visits(monkeypatch) -> list[int]:
+    """Every node astroid's nodes_of_class walks, from here on: the rules' scans of a test."""
+    visits = [0]
+    original = nodes.NodeNG.nodes_of_class
+
+    def counting(self, klass, skip_klass=None):
+        visits[0] += 1
+        return original(self, klass, skip_klass)
+
+    monkeypatch.setattr(nodes.NodeNG, "nodes_of_class", counting)
+    return visits
+
+
+def many_assertions_project(tmp_path, assertions: int):
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
+    (tmp_path / "app.py").write_text("async def run(handler):\n    await handler()\n")
+    lines = ["from unittest.mock import AsyncMock", "from app import run", "", "",
+             "async def test_many():", "    handler = AsyncMock()", "    await run(handler)"]
+    lines += ["    handler.assert_called_once()"] * assertions
+    (tmp_path / "test_many.py").write_text("\n".join(lines) + "\n")
+    return tmp_path / "test_many.py"
+
+
+def test_async652_reads_a_test_once_however_many_assertions_it_holds(tmp_path, monkeypatch):
+    """1,000 assertions on one AsyncMock took 16 s: each rescanned the whole test (quadratic).
+    Counted in node visits, not seconds: twice the assertions must cost about twice the work."""
+    visits = count_node_visits(monkeypatch)
+    costs = []
+    for assertions in (100, 200):
+        (tmp_path / str(assertions)).mkdir()
+        path = many_assertions_project(tmp_path / str(assertions), assertions)
+        visits[0] = 0
+        assert lint(path) == [(8, "ASYNC652")]  # once per mock and test: the fix silences the rest
+        costs.append(visits[0])
+    assert costs[1] < 2.5 * costs[0], costs
+
+
+def test_a_patch_target_of_thousands_of_parts_is_not_resolved_part_by_part(tmp_path, monkeypatch):
+    """A 10,000-part target tried every prefix as a module (4-5 s, up to 1 GB)."""
+    from flake8_async_tests.model import patches
+
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("async def fetch():\n    pass\n")
+    target = "pkg." + ".".join(f"p{i}" for i in range(5000))
+    (tmp_path / "test_p.py").write_text(textwrap.dedent(f"""\
+        from unittest.mock import MagicMock, patch
+
+
+        async def test_long():
+            with patch("{target}", MagicMock()):
+                pass
+
+
+        async def test_short():
+            with patch("pkg.fetch", MagicMock()):
+                pass
+        """))
+    imported = []
+    original = patches.import_module
+    monkeypatch.setattr(patches, "import_module", lambda name: imported.append(name) or original(name))
+    assert lint(tmp_path / "test_p.py") == [(10, "ASYNC650")]  # the short target is still resolved
+    assert len(imported) < 10, len(imported)
+
+
+def test_a_module_too_large_to_read_is_unknown_and_said_so(tmp_path, monkeypatch, caplog):
+    """A generated 3.7 MB module cost 96 s and 1 GB; over loading.MAX_MODULE_BYTES a module is
+    not read, its findings are not reported (unknown, not guessed), and the log says which."""
+    from flake8_async_tests import loading
+
+    monkeypatch.setattr(loading, "MAX_MODULE_BYTES", 20_000)
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    filler = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(1000))
+    (tmp_path / "app" / "big.py").write_text(filler + "async def target():\n    pass\n")
+    (tmp_path / "app" / "small.py").write_text("async def target():\n    pass\n")
+    (tmp_path / "test_p.py").write_text(textwrap.dedent("""\
+        from unittest.mock import MagicMock, patch
+
+
+        async def test_big():
+            with patch("app.big.target", MagicMock()):
+                pass
+
+
+        async def test_small():
+            with patch("app.small.target", MagicMock()):
+                pass
+        """))
+    with caplog.at_level(logging.WARNING, logger="flake8_async_tests"):
+        assert lint(tmp_path / "test_p.py") == [(10, "ASYNC650")]
+    assert any("big.py is larger than" in record.getMessage() for record in caplog.records)
+
+
+def test_a_latin1_conftest_with_a_coding_cookie_is_read(tmp_path):
+    """It was skipped (read as UTF-8 only): its hook marking every test went unseen."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = strict\n")
+    (tmp_path / "conftest.py").write_bytes(textwrap.dedent("""\
+        # -*- coding: latin-1 -*-
+        # Café: every test of this directory runs under pytest-asyncio.
+        import pytest
+
+
+        def pytest_collection_modifyitems(items):
+            for item in items:
+                item.add_marker(pytest.mark.asyncio)
+        """).encode("latin-1"))
+    (tmp_path / "test_a.py").write_text("async def test_marked_by_the_hook():\n    pass\n")
+    assert lint(tmp_path / "test_a.py") == []
+
+
+def test_a_worker_starting_afresh_after_every_file_finds_the_same(monkeypatch):
+    """memory.py bounds a worker by starting afresh past MEMORY_LIMIT_MB: dropping the
+    projects, conftests and modules it keeps. Forced after every file of every case project,
+    the findings are exactly the cases' (as a new worker's would be)."""
+    from casekit import CASES, actual_findings, expected_findings
+    from flake8_async_tests import memory
+
+    monkeypatch.setattr(memory, "MEMORY_LIMIT_MB", 0)
+    before = memory.STARTS_AFRESH[0]
+    files = 0  # .py files, some of which hold nothing to analyse
+    for name in AFRESH_CASES:
+        files += len(list((CASES / name).rglob("*.py")))
+        assert actual_findings(CASES / name) == expected_findings(CASES / name), name
+    assert memory.STARTS_AFRESH[0] - before > files // 2  # after every file analysed
+
+
+#: Cases whose findings rest on other modules: conftests, project code, libraries, patch targets.
+AFRESH_CASES = ("mocks", "mocks_await_sites", "fixtures_strict", "shared_state_code_under_test",
+                "unittest_classes", "anyio_mixed_conftest", "resources", "coroutines_spellings")
+
+
+# --- time bounds (budget.py) -------------------------------------------------------------------
+
+def burn_cpu(seconds: float) -> None:
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+def test_an_inference_past_its_budget_answers_unknown(monkeypatch):
+    """A per-node budget: past it, astroid's own limit ends the inference with Uninferable,
+    and infer_all answers None (unknown: the rules stay silent) instead of running on."""
+    module = inference.build_module("def f():\n    return 1\n\nx = f()\n", "budgeted", "/tmp/budgeted.py")
+    call = next(module.nodes_of_class(nodes.Call))
+    assert [value.value for value in inference.infer_all(call)] == [1]
+    cut_before = budget.STATISTICS["inferences cut short"]
+    monkeypatch.setattr(budget, "NODE_SECONDS", -1.0)  # spent before it starts
+    monkeypatch.setattr(budget.InferenceBudget, "EVERY", 1)
+    from astroid import context
+    context._invalidate_cache()  # the value above is cached by astroid
+    assert inference.infer_all(call) is None
+    assert budget.STATISTICS["inferences cut short"] == cut_before + 1
+
+
+def test_a_file_past_its_bound_stops_keeps_its_findings_and_says_so(
+        project_with_an_unmarked_test, monkeypatch, caplog):
+    monkeypatch.setattr(budget, "FILE_SECONDS", -1.0)
+    monkeypatch.setattr(budget, "PER_LINE_SECONDS", 0.0)
+    with caplog.at_level(logging.WARNING, logger="flake8_async_tests"):
+        assert lint(project_with_an_unmarked_test) == []  # stopped at the module node
+    assert any("to analyse; analysis stopped" in record.getMessage() for record in caplog.records)
+
+
+def test_the_bound_grows_with_the_file_never_faster():
+    budget.start_file(lines=10_000)
+    try:
+        assert budget.file_seconds() == budget.FILE_SECONDS + 10_000 * budget.PER_LINE_SECONDS
+    finally:
+        budget.end_file()
+
+
+def test_reading_modules_and_full_collections_are_not_charged():
+    """The bounds must not change a finding between a cold cache and a warm one, nor with the
+    heap's size: building a module and a full garbage collection stop the clock."""
+    started = budget.clock()
+    with budget.reading():
+        burn_cpu(0.05)
+    budget._pause_during_full_collections("start", {"generation": 2})
+    burn_cpu(0.05)
+    budget._pause_during_full_collections("stop", {"generation": 2})
+    assert budget.clock() - started < 0.02
+    burn_cpu(0.05)
+    assert budget.clock() - started >= 0.05

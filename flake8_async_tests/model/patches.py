@@ -27,6 +27,7 @@ from typing import Callable
 
 from astroid import bases, nodes
 
+from .. import imports
 from ..inference import (
     contained,
     import_module,
@@ -139,11 +140,19 @@ def string_value(node: nodes.NodeNG | None) -> str | None:
 # Targets
 
 
+#: The most parts a patch target may have and still be looked up: a module path of
+#: imports.MAX_PARTS, then attributes. Real targets have under ten; a generated one of 10,000
+#: parts cost 4-5 s (every prefix tried as a module) and is unknown instead.
+MAX_TARGET_PARTS = imports.MAX_PARTS + 16
+
+
 @contained(None)
 def resolve_dotted(path: str) -> list[nodes.NodeNG] | None:
     """The values of 'pkg.mod.Class.attr': the longest importable module prefix, then getattr."""
+    if path.count(".") >= MAX_TARGET_PARTS:
+        return None
     parts = path.split(".")
-    for split in range(len(parts) - 1, 0, -1):
+    for split in range(min(len(parts) - 1, imports.MAX_PARTS), 0, -1):
         module = import_module(".".join(parts[:split]))
         if module is None:
             continue

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from astroid import bases, nodes
 
+from .. import memory
 from ..inference import contained, infer_all
 from ..model.awaited_parameters import (
     ProjectCode,
@@ -45,8 +46,9 @@ from ..model.patches import (
     replaced_by,
     single_binding,
 )
-from ..rendering import expression_text
+from ..rendering import call_text, callee_text, compact, expression_text, short_text
 from .base import Context, Rule
+from .scope_index import ScopeIndex
 
 
 def _replacement(node: nodes.NodeNG, ctx: Context) -> Replacement | None:
@@ -126,7 +128,7 @@ def _mismatch(node: nodes.NodeNG, ctx: Context, target_kind: str, substitute_kin
 class SyncSubstituteForAsyncCallable(Rule):
     code = "ASYNC650"
     name = "sync-substitute-for-async-callable"
-    message = "{target} but is replaced by {substitute}; awaiting its result raises TypeError; {fix}"
+    message = "{target} but replaced by {substitute}; {fix}"
     visits = (nodes.Call, nodes.Assign)
 
     def check(self, node, ctx: Context):
@@ -135,19 +137,18 @@ class SyncSubstituteForAsyncCallable(Rule):
             return
         replacement, target, substitute = found
         if replacement.is_patch:
-            fix = ("use new_callable=AsyncMock, or patch() without new"
-                   if substitute.text.startswith("new_callable=") else
+            fix = ("use new_callable=AsyncMock" if substitute.text.startswith("new_callable=") else
                    "use AsyncMock(...), or patch() without new")
         else:
             fix = "use AsyncMock(...) or an async def"
-        yield self.finding(node, target=target.describe(), substitute=substitute.text, fix=fix)
+        yield self.finding(node, target=callee_text(target.callee), substitute=compact(substitute.text, 24),
+                           fix=fix)
 
 
 class AsyncSubstituteForSyncCallable(Rule):
     code = "ASYNC651"
     name = "async-substitute-for-sync-callable"
-    message = ("{target} but is replaced by {substitute}; callers get a coroutine they never "
-               "await, so the replacement's return value and side effect never happen; {fix}")
+    message = "{target} but replaced by {substitute}; {fix}"
     visits = (nodes.Call, nodes.Assign)
 
     def check(self, node, ctx: Context):
@@ -159,7 +160,8 @@ class AsyncSubstituteForSyncCallable(Rule):
             fix = "use MagicMock(...), or patch() without new"
         else:
             fix = "use MagicMock(...) or a plain def"
-        yield self.finding(node, target=target.describe(), substitute=substitute.text, fix=fix)
+        yield self.finding(node, target=callee_text(target.callee), substitute=compact(substitute.text, 24),
+                           fix=fix)
 
 
 #: Call assertions and their await twins.
@@ -173,11 +175,6 @@ CALL_ASSERTIONS = {
     "called": "await_count",
     "call_count": "await_count",
 }
-AWAIT_CHECKS = frozenset(
-    {"assert_awaited", "assert_awaited_once", "assert_awaited_with", "assert_awaited_once_with",
-     "assert_any_await", "assert_has_awaits", "assert_not_awaited", "await_count", "await_args",
-     "await_args_list"}
-)
 POSITIVE_ASSERT_METHODS = frozenset({"assertTrue", "assertEqual", "assertEquals", "assertGreater",
                                      "assertGreaterEqual", "assertIs"})
 NEGATIVE_ASSERT_METHODS = frozenset({"assertFalse"})
@@ -186,8 +183,7 @@ NEGATIVE_ASSERT_METHODS = frozenset({"assertFalse"})
 class CallAssertionOnAsyncMock(Rule):
     code = "ASYNC652"
     name = "call-assertion-on-async-mock"
-    message = ("{check} on {mock!r}, an AsyncMock ({origin}), passes even if the code under test "
-               "calls it without 'await'; use {fix}")
+    message = "{check} on AsyncMock {mock!r} passes unawaited; use {fix}"
     visits = (nodes.Attribute,)
 
     def check(self, node: nodes.Attribute, ctx: Context):
@@ -197,7 +193,7 @@ class CallAssertionOnAsyncMock(Rule):
         if name in ("called", "call_count"):
             if _polarity(node) != "positive":
                 return
-            check = f"'{expression_text(node)}'"
+            check = f"'.{name}'"
         else:
             call = node.parent
             if not (isinstance(call, nodes.Call) and call.func is node):
@@ -213,24 +209,26 @@ class CallAssertionOnAsyncMock(Rule):
         if mock is None or mock.kind != "async":
             return
         scope = _function_scope(node)
+        index = _index(scope, ctx)
         text = expression_text(receiver)
-        if _awaits_checked_or_called_by_test(scope, receiver):
+        if _awaits_checked_or_called_by_test(index, receiver):
             return
-        if _side_effect_drives_the_test(node, scope, receiver):
+        if _side_effect_drives_the_test(node, index, receiver):
             return
-        if _awaited_by_a_helper_of_the_test(scope, receiver):
+        if _awaited_by_a_helper_of_the_test(index, receiver):
             return
         replaced = replaced_by(mock) if mock.replaces is not None else None
         if replaced is not None and replaced.kind() == "sync":
             return  # an AsyncMock over a sync function: ASYNC651's finding, at the replacement
-        if _missing_await_would_show(replaced, scope, receiver, ctx):
+        if _missing_await_would_show_memo(replaced, index, receiver, ctx):
             return
         reported = _cache(ctx, "call-assertions-reported")
         if (scope, text) in reported:
             return  # one finding per mock and test: its fix silences the other assertions
         reported[(scope, text)] = True
         yield self.finding(node if name in ("called", "call_count") else node.parent,
-                           check=check, mock=text, origin=mock.origin, fix=CALL_ASSERTIONS[name])
+                           check=check, mock=compact(text, 30), origin=compact(mock.origin, 30),
+                           fix=CALL_ASSERTIONS[name])
 
 
 def _inferred_async_mock(receiver: nodes.NodeNG) -> MockValue | None:
@@ -252,40 +250,32 @@ def _function_scope(node: nodes.NodeNG) -> nodes.NodeNG:
     return scope
 
 
-def _awaits_checked_or_called_by_test(scope: nodes.NodeNG, receiver: nodes.NodeNG) -> bool:
+def _index(scope: nodes.NodeNG, ctx: Context) -> ScopeIndex:
+    """The test's mocks, read once per test however many assertions ask (see scope_index)."""
+    cache = _cache(ctx, "scope-index")
+    if scope not in cache:
+        cache[scope] = ScopeIndex.of(scope, _function_scope)
+    return cache[scope]
+
+
+def _awaits_checked_or_called_by_test(index: ScopeIndex, receiver: nodes.NodeNG) -> bool:
     """Does the test check the awaits of the mock, or call it itself? A function the test
     defines (a callback it hands to the code under test) counts as the test: it may reach the
     mock through a loop variable, so there a call of the same attribute name is enough."""
     text = expression_text(receiver)
-    for attribute in scope.nodes_of_class(nodes.Attribute):
-        if attribute.attrname in AWAIT_CHECKS and expression_text(attribute.expr) == text:
-            return True
-    name = receiver.attrname if isinstance(receiver, nodes.Attribute) else None
-    for call in scope.nodes_of_class(nodes.Call):
-        if expression_text(call.func) == text:
-            return True  # the test calls (awaits) the mock itself
-        if name is not None and isinstance(call.func, nodes.Attribute) and \
-                call.func.attrname == name and _function_scope(call) is not scope:
-            return True
-    return False
+    if text in index.await_checked or text in index.called:
+        return True  # checked, or the test calls (awaits) the mock itself
+    return isinstance(receiver, nodes.Attribute) and receiver.attrname in index.called_in_nested_functions
 
 
 @contained(False)
-def _awaited_by_a_helper_of_the_test(scope: nodes.NodeNG, receiver: nodes.NodeNG) -> bool:
+def _awaited_by_a_helper_of_the_test(index: ScopeIndex, receiver: nodes.NodeNG) -> bool:
     """Does the test hand the mock (or the object it hangs on) to a function of test code that
     calls it: `await run_twice(handler)` with `async def run_twice(fn): await fn(); await fn()`
     in the test module? Then the test awaits it itself, through its helper."""
-    text = expression_text(receiver)
-    for call in scope.nodes_of_class(nodes.Call):
-        if has_starred(call):
-            continue
-        for position, keyword, value in _arguments(call):
-            passed = expression_text(value)
-            if text != passed and not text.startswith(passed + "."):
-                continue
-            if _helper_calls(call, position, keyword, text[len(passed):], scope.root()):
-                return True
-    return False
+    module = index.scope.root()
+    return any(_helper_calls(call, position, keyword, suffix, module)
+               for call, position, keyword, suffix in index.passed_as_or_within(expression_text(receiver)))
 
 
 def _helper_calls(call: nodes.Call, position, keyword, suffix: str, module: nodes.Module) -> bool:
@@ -303,8 +293,20 @@ def _helper_calls(call: nodes.Call, position, keyword, suffix: str, module: node
     return any(expression_text(inner.func) == called for inner in helper.nodes_of_class(nodes.Call))
 
 
+def _missing_await_would_show_memo(replaced, index: ScopeIndex, receiver: nodes.NodeNG, ctx: Context) -> bool:
+    """_missing_await_would_show, asked once per mock and test: every assertion on the same
+    mock (the same text, the same binding, the same replaced function) gets the same answer."""
+    binding = single_binding(receiver) if isinstance(receiver, nodes.Name) else None
+    key = (index.scope, expression_text(receiver), binding,
+           (replaced.owners, replaced.name) if replaced is not None else None)
+    cache = _cache(ctx, "missing-await-would-show")
+    if key not in cache:
+        cache[key] = _missing_await_would_show(replaced, index, receiver, ctx)
+    return cache[key]
+
+
 @contained(False)
-def _missing_await_would_show(replaced, scope: nodes.NodeNG, receiver: nodes.NodeNG, ctx: Context) -> bool:
+def _missing_await_would_show(replaced, index: ScopeIndex, receiver: nodes.NodeNG, ctx: Context) -> bool:
     """Would the test fail anyway if the code under test forgot the await? Yes when every call
     of the replaced attribute in the project's code either awaits it and then uses the result in
     a way a coroutine makes raise (`server.sockets`, `len(addrs)`, or returns it to a caller
@@ -313,10 +315,10 @@ def _missing_await_would_show(replaced, scope: nodes.NodeNG, receiver: nodes.Nod
     certain. Where some call site would not show it, only the call sites in the code this test
     drives count (see reached_from); a mock that replaces nothing known (a child of a bare
     AsyncMock) is looked up by name there."""
-    if any(isinstance(w, nodes.With) and w.body and inside_expected_error(w.body[0])
-           for w in scope.nodes_of_class(nodes.With)):
+    if index.expects_error:
         return False
-    falsy = _configured_falsy(scope, receiver)
+    scope = index.scope
+    falsy = _configured_falsy(index, receiver)
     sites = _global_sites(replaced, scope, falsy, ctx) if replaced is not None and replaced.owners else None
     if sites is not None:
         if not any(site.confirmed for site in sites):
@@ -438,6 +440,12 @@ _SITES: dict = {}
 _CALLEES: dict = {}
 
 
+@memory.forget_on_restart
+def _forget_sites_and_callees() -> None:
+    _SITES.clear()
+    _CALLEES.clear()
+
+
 def _root(owner: nodes.NodeNG) -> nodes.Module:
     return owner._proxied.root() if isinstance(owner, bases.Instance) else owner.root()
 
@@ -447,12 +455,12 @@ def _project_code(ctx: Context) -> ProjectCode | None:
     return project_code(Path(project.rootdir), project.is_test_module)
 
 
-def _configured_falsy(scope: nodes.NodeNG, receiver: nodes.NodeNG) -> bool:
+def _configured_falsy(index: ScopeIndex, receiver: nodes.NodeNG) -> bool:
     """Is the awaited result of the mock certainly false (`return_value=None`, `False`, `0`,
     an empty literal), so that a coroutine, which is true, takes the other branch?"""
-    if _side_effect(scope, receiver) is not None:
+    if _side_effect(index, receiver) is not None:
         return False
-    value = _configured(scope, receiver, "return_value")
+    value = _configured(index, receiver, "return_value")
     if isinstance(value, nodes.Const):
         return not value.value and value.value is not Ellipsis
     if isinstance(value, (nodes.List, nodes.Tuple, nodes.Set)):
@@ -462,21 +470,20 @@ def _configured_falsy(scope: nodes.NodeNG, receiver: nodes.NodeNG) -> bool:
     return False
 
 
-def _side_effect_drives_the_test(assertion: nodes.Attribute, scope: nodes.NodeNG,
+def _side_effect_drives_the_test(assertion: nodes.Attribute, index: ScopeIndex,
                                  receiver: nodes.NodeNG) -> bool:
     """The mock has a side effect and the test depends on it: it counts calls that a raising
     side effect (or several results) decides (`call_count == 3` after retries, `call_count == 1`
     when the first error stops a transaction), or it expects an exception (`pytest.raises`).
     Without the `await` the side effect never happens, the control flow changes, and the test
     fails anyway (measured on redis-py's retry and transaction tests)."""
-    side_effect = _side_effect(scope, receiver)
+    side_effect = _side_effect(index, receiver)
     if side_effect is None:
         return False
     count = _compared_count(assertion)
     if count is not None and (count >= 2 or _may_raise(side_effect)):
         return True
-    return any(isinstance(w, nodes.With) and inside_expected_error(w.body[0])
-               for w in scope.nodes_of_class(nodes.With) if w.body)
+    return index.expects_error
 
 
 def _compared_count(assertion: nodes.Attribute) -> int | None:
@@ -494,26 +501,23 @@ def _compared_count(assertion: nodes.Attribute) -> int | None:
     return other.value if isinstance(other, nodes.Const) and type(other.value) is int else None
 
 
-def _side_effect(scope: nodes.NodeNG, receiver: nodes.NodeNG) -> nodes.NodeNG | None:
+def _side_effect(index: ScopeIndex, receiver: nodes.NodeNG) -> nodes.NodeNG | None:
     """The side effect the test gives the mock: `m.side_effect = X`, or `side_effect=X` where
     the mock is made (`m = AsyncMock(side_effect=X)`, `obj.m = AsyncMock(...)`, `as m`)."""
-    return _configured(scope, receiver, "side_effect")
+    return _configured(index, receiver, "side_effect")
 
 
-def _configured(scope: nodes.NodeNG, receiver: nodes.NodeNG, setting: str) -> nodes.NodeNG | None:
+def _configured(index: ScopeIndex, receiver: nodes.NodeNG, setting: str) -> nodes.NodeNG | None:
     """What the test sets `setting` (side_effect, return_value) of the mock to."""
     text = expression_text(receiver)
-    for assigned in scope.nodes_of_class(nodes.AssignAttr):
-        if assigned.attrname == setting and expression_text(assigned.expr) == text \
-                and isinstance(assigned.parent, nodes.Assign):
-            return assigned.parent.value
-    made = []
+    value = index.settings.get((setting, text))
+    if value is not None:
+        return value
     if isinstance(receiver, nodes.Name):
         binding = single_binding(receiver)
-        made.append(bound_value(binding) if binding is not None else None)
+        made = [bound_value(binding) if binding is not None else None]
     else:
-        made += [a.value for a in scope.nodes_of_class(nodes.Assign)
-                 if len(a.targets) == 1 and expression_text(a.targets[0]) == text]
+        made = index.assigned.get(text, [])
     for value in made:
         if isinstance(value, nodes.Call):
             for keyword in value.keywords or ():
@@ -578,7 +582,7 @@ def _is_zero_or_false(node: nodes.NodeNG) -> bool:
 class SyncMockAwaitedByCodeUnderTest(Rule):
     code = "ASYNC653"
     name = "sync-mock-awaited-by-code-under-test"
-    message = "{callee} {use} ({where}) but receives {mock}; {error}; {fix}"
+    message = "{callee} {use} ({where}) on {mock}{error}; {fix}"
     visits = (nodes.Call,)
 
     def check(self, node: nodes.Call, ctx: Context):
@@ -599,12 +603,12 @@ class SyncMockAwaitedByCodeUnderTest(Rule):
                 continue
             callee, use, where, annotation, protocol = found
             if protocol:  # only a plain Mock gets here: MagicMock supports both protocols
-                error = "'async with'/'async for' on a Mock raises TypeError"
-                fix = "pass MagicMock(), which supports them"
+                error = ""
+                fix = "pass MagicMock()"
             else:
-                error = f"awaiting a {kind} raises TypeError"
+                error = ""
                 fix = (f"pass AsyncMock() or Mock(spec={annotation})" if _is_spec(annotation)
-                       else "pass AsyncMock() (or a Mock with a spec)")
+                       else "pass AsyncMock()")
             yield self.finding(value, callee=callee, use=use, where=Callee("", where).where,
                                mock=f"{kind}()", error=error, fix=fix)
 
@@ -629,7 +633,7 @@ class SyncMockAwaitedByCodeUnderTest(Rule):
             found = method_awaits_attribute(definition, method, attribute, protocols)
             if found is not None and not _expected_before(awaiting_call, found[1]):
                 text, node, protocol = found
-                callee = f"'{definition.name}.{method}' (through self.{attribute})"
+                callee = f"'{definition.name}.{method}'"
                 return callee, text, node, annotation, protocol
         return None
 
@@ -707,14 +711,13 @@ def _awaited_methods(construction: nodes.Call) -> list[tuple[str, nodes.Call]]:
     return methods
 
 
-RESULT_FIX = "set return_value to the result itself, or side_effect to the coroutine function"
+RESULT_FIX = "set return_value to its awaited result"
 
 
 class CoroutineAsMockResult(Rule):
     code = "ASYNC654"
     name = "coroutine-as-mock-result"
-    message = ("{mock} returns the coroutine {value!r} ({callee}); awaiting the mock gives a "
-               "coroutine that is never awaited; {fix}")
+    message = "{mock} returns the coroutine {value!r}; {fix}"
     visits = (nodes.Call, nodes.Assign)
 
     def check(self, node, ctx: Context):
@@ -726,10 +729,10 @@ class CoroutineAsMockResult(Rule):
             return
         api = mock_api(node.func)
         if api == "AsyncMock":
-            mock = expression_text(node.func) + "(...)"
+            mock = short_text(node.func, 30) + "(...)"
         elif patch_call(node) is not None and (created := created_mock(node, None, 0)) is not None \
                 and created.kind == "async":
-            mock = f"the AsyncMock created by {expression_text(node.func)}(...)"
+            mock = f"AsyncMock of {short_text(node.func, 30)}(...)"
         else:
             return
         ctx.model.ensure_fixture_values()
@@ -737,7 +740,7 @@ class CoroutineAsMockResult(Rule):
             return  # ASYNC651 reports the AsyncMock itself: its fix (MagicMock) comes first
         callee = coroutine_callee(value)
         if callee is not None:
-            yield self.finding(value, mock=mock, value=_text(value), callee=callee.describe(),
+            yield self.finding(value, mock=mock, value=_text(value), callee=callee_text(callee),
                                fix=RESULT_FIX)
 
     def _assigned(self, node: nodes.Assign, ctx: Context):
@@ -755,8 +758,8 @@ class CoroutineAsMockResult(Rule):
         mock = _mock(target.expr, ctx)
         if mock is None or mock.kind != "async":
             return
-        yield self.finding(node, mock=f"the AsyncMock {expression_text(target.expr)!r}",
-                           value=_text(node.value), callee=callee.describe(), fix=RESULT_FIX)
+        yield self.finding(node, mock=f"AsyncMock {short_text(target.expr, 30)!r}",
+                           value=_text(node.value), callee=callee_text(callee), fix=RESULT_FIX)
 
 
 @contained(False)
@@ -780,8 +783,7 @@ def _stands_in_for_a_sync_function(call: nodes.Call, ctx: Context) -> bool:
 
 
 def _text(call: nodes.Call) -> str:
-    text = expression_text(call)
-    return text if len(text) <= 50 else text[:47] + "..."
+    return call_text(call, 30)
 
 
 RULES = (
