@@ -22,7 +22,22 @@ from ..model.callables import (
 from ..model.expected_errors import inside_expected_error
 from ..model.patches import assignment, classify_replacement, patch_call
 from .base import Context, Rule
-from ..rendering import expression_text, short_text
+from ..rendering import call_text, callee_text, expression_text, short_text
+
+
+def last_names(qualified_names) -> frozenset[str]:
+    """The last parts of dotted names ('raises' of 'pytest.raises'), for may_name_one_of."""
+    return frozenset(name.rsplit(".", 1)[-1] for name in qualified_names)
+
+
+def may_name_one_of(func: nodes.NodeNG, names: frozenset[str]) -> bool:
+    """Can `qualified_name(func)` be a dotted name whose last part is in `names`? Asked first,
+    because rules ask about every call: an attribute's qualified name ends in its own name (so
+    `self.assertEqual` is no `pytest.raises`); a plain name may alias anything."""
+    if isinstance(func, nodes.Attribute):
+        return func.attrname in names
+    return isinstance(func, nodes.Name)
+
 
 #: Builtins whose argument is used as a value (a coroutine there is a mistake, not a hand-off).
 VALUE_BUILTINS = frozenset(
@@ -30,6 +45,7 @@ VALUE_BUILTINS = frozenset(
      "builtins.float", "builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted",
      "builtins.dict", "builtins.print", "builtins.iter", "builtins.next"}
 )
+VALUE_BUILTIN_NAMES = last_names(VALUE_BUILTINS)
 #: Attributes of a coroutine object that are not mistakes to touch.
 COROUTINE_ATTRIBUTES = ("close", "send", "throw", "__await__")
 
@@ -191,7 +207,7 @@ UNITTEST_VALUE_ASSERTIONS = {
          "assertTupleEqual", "assertSetEqual", "assertSequenceEqual", "assertMultiLineEqual"),
         (0, 1)),
 }
-ALWAYS_TRUE = "a coroutine object is always true"
+ALWAYS_TRUE = "always true"
 
 
 def value_use(node: nodes.NodeNG) -> str | None:
@@ -225,15 +241,16 @@ def _value_use(node: nodes.NodeNG) -> tuple[str, str] | None:
         name = parent.attrname
         if name in COROUTINE_ATTRIBUTES or name.startswith("cr_"):
             return None
-        return f"has its attribute {name!r} read", ""
+        return f"has .{name} read", ""
     if isinstance(parent, (nodes.For, nodes.Comprehension)) and parent.iter is node:
         return "is iterated", ""
     if isinstance(parent, nodes.BinOp):
         return "is used in arithmetic", ""
     if isinstance(parent, nodes.FormattedValue):
-        return "is formatted into a string", ""
+        return "is formatted", ""
     if isinstance(parent, nodes.Call) and node in parent.args:
-        if qualified_name(parent.func) in VALUE_BUILTINS:
+        if may_name_one_of(parent.func, VALUE_BUILTIN_NAMES) and \
+                qualified_name(parent.func) in VALUE_BUILTINS:
             return f"is passed to {short_text(parent.func)}()", ""
         return _unittest_assertion_use(node, parent)
     if isinstance(parent, nodes.Assign) and parent.value is node:
@@ -250,11 +267,11 @@ def _unittest_assertion_use(node: nodes.NodeNG, call: nodes.Call) -> tuple[str, 
     positions = UNITTEST_VALUE_ASSERTIONS.get(func.attrname, ())
     if not any(position < len(call.args) and call.args[position] is node for position in positions):
         return None
-    why = {"assertTrue": f"{ALWAYS_TRUE}: it always passes",
-           "assertIsNotNone": "a coroutine object is never None: it always passes",
-           "assertFalse": f"{ALWAYS_TRUE}: it always fails",
-           "assertIsNone": "a coroutine object is never None: it always fails"}.get(func.attrname, "")
-    return f"is passed to {short_text(func)}()", why
+    outcome = {"assertTrue": "pass", "assertIsNotNone": "pass",
+               "assertFalse": "fail", "assertIsNone": "fail"}.get(func.attrname)
+    if outcome:
+        return f"makes {short_text(func)}() always {outcome}", ""
+    return f"is passed to {short_text(func)}()", ""
 
 
 def _consumes(node: nodes.NodeNG) -> bool:
@@ -268,7 +285,7 @@ def _consumes(node: nodes.NodeNG) -> bool:
 class CoroutineNeverAwaited(Rule):
     code = "ASYNC600"
     name = "coroutine-never-awaited"
-    message = "coroutine {call!r} is never awaited ({callee}); {fix}"
+    message = "coroutine {call!r} is never awaited{by}{callee}; {fix}"
     visits = (nodes.Expr, nodes.Assign, nodes.Return, nodes.Call)
 
     def check(self, node, ctx: Context):
@@ -288,10 +305,10 @@ class CoroutineNeverAwaited(Rule):
         if isinstance(scope, nodes.AsyncFunctionDef):
             fix = "add 'await'"
         elif ctx.model.test_for(scope) is not None:
-            fix = "make the test async with its runner's mark and await it, or use asyncio.run()"
+            fix = "make the test async and await it"
         else:
-            fix = "await it from async code, or run it with asyncio.run()"
-        return self.finding(where, call=_call_text(call), callee=callee.describe(), fix=fix)
+            fix = "await it, or use asyncio.run()"
+        return self.finding(where, call=_call_text(call), by="", callee=f" ({callee_text(callee)})", fix=fix)
 
     def _returned_by_test(self, node: nodes.Return, ctx: Context):
         function = node.scope()
@@ -299,8 +316,8 @@ class CoroutineNeverAwaited(Rule):
             return
         callee = _coroutine_call(node.value, ctx)
         if callee is not None:
-            yield self.finding(node, call=_call_text(node.value), callee=callee.describe(),
-                               fix="pytest discards what a test returns: await it instead")
+            yield self.finding(node, call=_call_text(node.value), by=" (a test's return value is dropped)",
+                               callee="", fix="await it instead")
 
     def _bound_and_dropped(self, node: nodes.Assign, ctx: Context):
         binding = single_local_binding(node)
@@ -319,8 +336,8 @@ class CoroutineNeverAwaited(Rule):
             consumed = [use for use in consumed
                         if not (isinstance(use.parent, nodes.Return) and use.scope() is function)]
         if not consumed:
-            yield self.finding(node, call=_call_text(node.value), callee=callee.describe(),
-                               fix=f"await {target.name!r} (or pass it to asyncio.create_task / gather)")
+            yield self.finding(node, call=_call_text(node.value), by="", callee=f" ({callee_text(callee)})",
+                               fix=f"await {target.name!r} (or pass it to gather)")
 
     def _async_function_called_synchronously(self, node: nodes.Call, ctx: Context):
         if not ctx.model.is_test_code(node):
@@ -334,14 +351,13 @@ class CoroutineNeverAwaited(Rule):
             api = node.func.attrname if isinstance(node.func, nodes.Attribute) else \
                 (qualified_name(node.func) or "").rsplit(".", 1)[-1]
             yield self.finding(
-                argument, call=short_text(argument), callee=callee.describe(),
-                fix=f"{short_text(node.func)}() calls it without awaiting; "
-                    + SYNC_CALLER_FIXES.get(api, "call it from async code and await it"),
+                argument, call=short_text(argument, 30), by=f" by {short_text(node.func, 30)}()",
+                callee="", fix=SYNC_CALLER_FIXES.get(api, "call it from async code and await it"),
             )
 
 
 def _call_text(call: nodes.Call) -> str:
-    return short_text(call)
+    return call_text(call)
 
 
 def uses_of(binding: nodes.AssignName, function: nodes.FunctionDef) -> list[nodes.Name]:
@@ -365,6 +381,7 @@ SYNC_CALLERS_BY_NAME = {
     "threading.Timer": (1, "function"),
     "atexit.register": (0, None),
 }
+SYNC_CALLER_NAMES = last_names(SYNC_CALLERS_BY_NAME)
 SYNC_CALLERS_BY_ATTRIBUTE = {
     "assertRaises": (1, None),
     "assertWarns": (1, None),
@@ -380,21 +397,22 @@ SYNC_CALLERS_BY_ATTRIBUTE = {
 SYNC_CALLER_FIXES = {
     "raises": "use 'with pytest.raises(...): await f()'",
     "warns": "use 'with pytest.warns(...): await f()'",
-    "assertRaises": "use 'with self.assertRaises(...): await f()' in an IsolatedAsyncioTestCase",
-    "assertWarns": "use 'with self.assertWarns(...): await f()' in an IsolatedAsyncioTestCase",
+    "assertRaises": "use 'with self.assertRaises(...): await f()'",
+    "assertWarns": "use 'with self.assertWarns(...): await f()'",
     "assertRaisesRegex": "use the context-manager form and await inside it",
     "assertWarnsRegex": "use the context-manager form and await inside it",
-    "addfinalizer": "use an async yield fixture and await the clean-up after the yield",
-    "addCleanup": "use IsolatedAsyncioTestCase (its addCleanup awaits) or addAsyncCleanup",
-    "Thread": "pass a sync function that calls asyncio.run(f())",
-    "Timer": "pass a sync function that calls asyncio.run(f())",
-    "register": "register a sync function that calls asyncio.run(f())",
+    "addfinalizer": "await it after an async fixture's yield",
+    "addCleanup": "use addAsyncCleanup, or IsolatedAsyncioTestCase",
+    "Thread": "pass a sync function calling asyncio.run(f())",
+    "Timer": "pass a sync function calling asyncio.run(f())",
+    "register": "register a sync function calling asyncio.run(f())",
 }
 
 
 def sync_caller_argument(call: nodes.Call, ctx: Context) -> nodes.NodeNG | None:
     """The argument that `call` will call synchronously, for the APIs above."""
-    where = SYNC_CALLERS_BY_NAME.get(qualified_name(call.func) or "")
+    where = SYNC_CALLERS_BY_NAME.get(qualified_name(call.func) or "") \
+        if may_name_one_of(call.func, SYNC_CALLER_NAMES) else None
     if where is None and isinstance(call.func, nodes.Attribute):
         where = SYNC_CALLERS_BY_ATTRIBUTE.get(call.func.attrname)
         if call.func.attrname == "addCleanup" and not _in_sync_testcase(call, ctx):
@@ -420,7 +438,7 @@ def _in_sync_testcase(call: nodes.Call, ctx: Context) -> bool:
 class CoroutineUsedAsValue(Rule):
     code = "ASYNC601"
     name = "coroutine-used-as-value"
-    message = "coroutine {call!r} {use} instead of its result ({callee}); add 'await'"
+    message = "coroutine {call!r} {use} ({callee}); add 'await'"
     visits = (nodes.Call, nodes.Assign)
 
     def check(self, node, ctx: Context):
@@ -430,7 +448,7 @@ class CoroutineUsedAsValue(Rule):
                 return
             callee = _coroutine_call(node, ctx)
             if callee is not None:
-                yield self.finding(node, call=_call_text(node), use=use, callee=callee.describe())
+                yield self.finding(node, call=_call_text(node), use=use, callee=callee_text(callee))
             return
         yield from self._bound_and_used(node, ctx)
 
@@ -449,10 +467,10 @@ class CoroutineUsedAsValue(Rule):
         if callee is None:
             return
         what, why = _value_use(first)
-        use = f"is bound to {target.name!r}, which {what} on line {first.lineno}"
+        use = f"{what} on line {first.lineno}"
         if why:
             use += f" ({why})"
-        yield self.finding(node, call=_call_text(node.value), use=use, callee=callee.describe())
+        yield self.finding(node, call=_call_text(node.value), use=use, callee=callee_text(callee))
 
 
 def single_local_binding(node: nodes.Assign) -> tuple[nodes.AssignName, nodes.FunctionDef] | None:
@@ -470,7 +488,7 @@ def single_local_binding(node: nodes.Assign) -> tuple[nodes.AssignName, nodes.Fu
 class AwaitOnNonAwaitable(Rule):
     code = "ASYNC602"
     name = "await-on-non-awaitable"
-    message = "'await' on something that cannot be awaited: {what}; it raises TypeError, {fix}"
+    message = "'await' raises TypeError: {what}; {fix}"
     visits = (nodes.Await,)
 
     def check(self, node, ctx: Context):
@@ -486,7 +504,7 @@ class AwaitOnNonAwaitable(Rule):
                 return  # the test awaits its substitute (an AsyncMock?), not the sync def
             what = what or _bare_mock_call(value)
         if what:
-            fix = ("use AsyncMock()" if "Mock" in what else "drop the 'await' or make the callee async")
+            fix = ("use AsyncMock()" if "Mock" in what else "drop 'await' or make it async")
             yield self.finding(node, what=what, fix=fix)
 
 
@@ -532,7 +550,7 @@ def _bare_mock_call(expression: nodes.NodeNG) -> str | None:
         if isinstance(base, nodes.Name) and base.name == root.name:
             return None  # something on the mock is configured (return_value, a child...)
     kind = expression_text(factory.func).split(".")[-1]
-    return f"{short_text(expression.func)}() returns a {kind}, which is not awaitable"
+    return f"{short_text(expression.func, 40)}() returns a {kind}"
 
 
 class SyncWithOnAsyncContextManager(Rule):
@@ -580,7 +598,8 @@ class SyncIterationOfAsyncIterable(Rule):
 
     def check(self, node, ctx: Context):
         if isinstance(node, nodes.Call):
-            if qualified_name(node.func) not in SYNC_CONSUMERS or len(node.args) != 1:
+            if len(node.args) != 1 or not may_name_one_of(node.func, SYNC_CONSUMER_NAMES) \
+                    or qualified_name(node.func) not in SYNC_CONSUMERS:
                 return
             iterable = node.args[0]
         elif isinstance(node, nodes.AsyncFor) or getattr(node, "is_async", False):
@@ -601,6 +620,7 @@ SYNC_CONSUMERS = frozenset(
     {"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted", "builtins.dict",
      "builtins.frozenset"}
 )
+SYNC_CONSUMER_NAMES = last_names(SYNC_CONSUMERS)
 
 
 class AsyncIterationOfSyncIterable(Rule):
