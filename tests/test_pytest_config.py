@@ -71,7 +71,7 @@ def test_pytest_ini_without_section_still_counts_and_shadows(tmp_path):
     assert config.path == tmp_path / "pytest.ini"
     assert mode_of(tmp_path) == "strict"
     messages = " | ".join(p.message for p in config.problems)
-    assert "[tool:pytest] of pytest.ini:2 is ignored" in messages
+    assert "[tool:pytest] (pytest.ini:2) is ignored" in messages
     assert "pyproject.toml is ignored" in messages
 
 

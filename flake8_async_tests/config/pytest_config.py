@@ -13,6 +13,7 @@ and its values are unknown.
 
 from __future__ import annotations
 
+import difflib
 import re
 import shlex
 import sys
@@ -219,7 +220,7 @@ def _parse_ini_candidate(path: Path) -> ParsedFile:
         sections, lines = parse_ini(_read_text(path))
     except (OSError, UnicodeDecodeError, IniError) as error:
         line = error.line if isinstance(error, IniError) else 0
-        message = f"{path.name} cannot be parsed by pytest ({error})"
+        message = f"{path.name} cannot be parsed by pytest ({_brief(error)}); fix the file"
         return ParsedFile(path, None, problems=[ConfigProblem("ASYNC851", message, path, line)], fatal=True)
     name = path.name
     if name in ("pytest.ini", ".pytest.ini"):
@@ -262,7 +263,8 @@ def _parse_toml_candidate(path: Path) -> ParsedFile:
         document = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         at = TOML_ERROR_LINE.search(str(error))
-        problem = ConfigProblem("ASYNC851", f"{path.name} is not valid TOML ({error})", path,
+        problem = ConfigProblem("ASYNC851", f"{path.name} is not valid TOML ({_brief(error)}); fix the file",
+                                path,
                                 int(at.group(1)) if at else 0)
         return ParsedFile(path, None, problems=[problem], fatal=True)
     key_lines = _toml_key_lines(text)
@@ -283,7 +285,7 @@ def _parse_toml_candidate(path: Path) -> ParsedFile:
                     ConfigProblem(
                         "ASYNC851",
                         f"{path.name} has options outside a [pytest] table "
-                        f"({', '.join(top_level)}): pytest aborts",
+                        f"({_brief(', '.join(top_level), 30)}), so pytest aborts; put them under [pytest]",
                         path,
                         key_lines.get(top_level[0], 0),
                     )
@@ -415,7 +417,7 @@ def _config_from(
             problems.append(
                 ConfigProblem(
                     "ASYNC850",
-                    f"{key} in {section} of {where} is ignored: pytest reads {read} there",
+                    f"{key} in {section} ({where}) is ignored by pytest; move it to {read}",
                     parsed.path,
                     line,
                 )
@@ -426,8 +428,8 @@ def _config_from(
             problems.append(
                 ConfigProblem(
                     "ASYNC850",
-                    f"{', '.join(keys)} in {shadowed.path.name} is ignored: pytest uses "
-                    f"{chosen.path.name} in the same directory; move the settings there",
+                    f"{_brief(', '.join(keys), 40)} in {shadowed.path.name} is ignored: pytest reads "
+                    f"{chosen.path.name} first; move {'them' if len(keys) > 1 else 'it'} there",
                     shadowed.path,
                     min((shadowed.lines[k] for k in keys if k in shadowed.lines),
                         default=shadowed.section_line),
@@ -461,13 +463,24 @@ def unclosed_quote_problems(config: PytestConfig) -> list[ConfigProblem]:
             problems.append(
                 ConfigProblem(
                     "ASYNC851",
-                    f"{key} ({config.describe(key)}) has an unclosed quote, so pytest aborts the "
-                    "run ('No closing quotation') and no test runs; close the quote",
+                    f"{key} ({config.describe(key)}) has an unclosed quote, so pytest aborts "
+                    "('No closing quotation'); close the quote",
                     config.path,
                     config.lines.get(key, 0),
                 )
             )
     return problems
+
+
+def _brief(text: object, limit: int = 50) -> str:
+    """A parser's error or a user's value, short enough for an editor's status line: cut at a
+    word's end (never inside a name), the rest shown as '...'."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 3]
+    boundary = max(cut.rfind(" "), cut.rfind(","), cut.rfind("("))
+    return (cut[:boundary] if boundary > limit // 2 else cut).rstrip(" ,(") + "..."
 
 
 def _section_read_in(file_name: str) -> str:
@@ -478,7 +491,7 @@ def _section_read_in(file_name: str) -> str:
         "setup.cfg": "[tool:pytest]",
         "pytest.toml": "[pytest]",
         ".pytest.toml": "[pytest]",
-    }.get(file_name, "[tool.pytest] or [tool.pytest.ini_options]")
+    }.get(file_name, "[tool.pytest.ini_options]")
 
 
 SCOPES = ("function", "class", "module", "package", "session")
@@ -492,8 +505,8 @@ def validate_asyncio_settings(config: PytestConfig) -> list[ConfigProblem]:
         problems.append(
             ConfigProblem(
                 "ASYNC851",
-                f"asyncio_mode = {mode} ({config.describe('asyncio_mode')}) is not 'strict' or "
-                "'auto': pytest-asyncio aborts the run",
+                f"asyncio_mode = {_brief(mode, 20)} ({config.describe('asyncio_mode')}) makes "
+                "pytest-asyncio abort; use strict or auto",
                 config.path,
                 config.lines.get("asyncio_mode", 0),
             )
@@ -504,12 +517,12 @@ def validate_asyncio_settings(config: PytestConfig) -> list[ConfigProblem]:
     ):
         value = config.get(key)
         if value is not None and str(value).strip() not in SCOPES + extra:
-            allowed = ", ".join(SCOPES + extra)
+            closest = difflib.get_close_matches(str(value).strip(), SCOPES + extra, n=1)
             problems.append(
                 ConfigProblem(
                     "ASYNC851",
-                    f"{key} = {value} ({config.describe(key)}) is not one of {allowed}: "
-                    "pytest-asyncio aborts the run",
+                    f"{key} = {_brief(value, 20)} ({config.describe(key)}) makes pytest-asyncio "
+                    f"abort; use {closest[0] if closest else 'function'}",
                     config.path,
                     config.lines.get(key, 0),
                 )
@@ -519,8 +532,8 @@ def validate_asyncio_settings(config: PytestConfig) -> list[ConfigProblem]:
         problems.append(
             ConfigProblem(
                 "ASYNC851",
-                f"--asyncio-mode={addopts_mode} in addopts ({config.describe('addopts')}) is not "
-                "'strict' or 'auto': pytest aborts the run",
+                f"--asyncio-mode={_brief(addopts_mode, 20)} in addopts ({config.describe('addopts')}) "
+                "makes pytest abort; use strict or auto",
                 config.path,
                 config.lines.get("addopts", 0),
             )

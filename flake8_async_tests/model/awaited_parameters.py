@@ -32,6 +32,7 @@ from typing import Callable, Iterator
 
 from astroid import bases, nodes
 
+from .. import memory
 from ..inference import contained, import_module, infer_all
 from ..rendering import expression_text
 from .callables import has_unknown_decorator, unwrap
@@ -387,6 +388,7 @@ class ProjectCode:
 
 
 _PROJECT_CODE: dict = {}
+memory.forget_on_restart(_PROJECT_CODE.clear)
 
 
 def project_code(rootdir: Path, is_test_module: Callable[[Path], bool]) -> ProjectCode | None:
