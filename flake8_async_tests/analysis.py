@@ -50,7 +50,7 @@ def analyse(filename: str, source: str, settings: Settings, tree: ast.Module | N
             inference.forget_module(module)
             defined_as.cache_clear()
             forget_what_the_file_left()
-            memory.keep_within_limit()
+            _keep_memory_bounded()
 
 
 def forget_what_the_file_left() -> None:
@@ -79,6 +79,17 @@ def forget_what_the_file_left() -> None:
         if inference.raise_internal_errors():
             raise
         LOG.debug("flake8-async-tests: cannot empty astroid's caches: %r", error)
+
+
+def _keep_memory_bounded() -> None:
+    """memory.keep_within_limit, never at the cost of the file's findings (it runs in a
+    `finally`: an exception there would replace them)."""
+    try:
+        memory.keep_within_limit()
+    except Exception as error:
+        if inference.raise_internal_errors():
+            raise
+        LOG.debug("flake8-async-tests: cannot start afresh: %r", error)
 
 
 @functools.lru_cache(maxsize=1)

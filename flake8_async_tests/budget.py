@@ -1,14 +1,16 @@
 """Time bounds: what one inference and one file's analysis may cost.
 
 Why: astroid's inference can explode on some inputs (deep call chains, many possible values),
-and an editor lints on every save. One inference that runs past NODE_SECONDS answers "unknown"
-(the rules then stay silent: a missing finding, never a false one), and a file whose analysis
-passes FILE_SECONDS stops being analysed (with a warning; its findings so far are kept).
+and an editor lints on every save. One inference that runs past NODE_SECONDS answers "unknown",
+and the file's analysis stops there (checker.Dispatcher: a missing finding, never a false one);
+a file whose analysis passes its bound (FILE_SECONDS, plus PER_LINE_SECONDS a line) stops too.
+Either way a warning says so, and the findings so far are kept.
 
 Why CPU seconds, not counting the reading of modules: a bound must not change a finding
 between a loaded CI machine and an idle laptop, nor between a cold and a warm cache. CPU time
 does not grow when other processes share the machine, and reading modules (astroid building a
-library module, or loading it from the cache; building a conftest; indexing the project's names)
+library module, or loading it from the cache; building a conftest; indexing the project's names,
+its code and its test modules' fixture requests)
 is what a cold cache adds, bounded by the size of what is read (loading.MAX_MODULE_BYTES), not
 by what the rules ask of it. So the clock here stops while something is read, and while
 Python's garbage collector walks the heap (a full collection of a worker holding 250 MB of
@@ -105,6 +107,11 @@ def file_time_is_up() -> bool:
         STATISTICS["files stopped"] += 1
         return True
     return False
+
+
+def cut_short_count() -> int:
+    """How many inferences the budget has ended in this process (the dispatcher compares)."""
+    return STATISTICS["inferences cut short"]
 
 
 def node_deadline() -> float:

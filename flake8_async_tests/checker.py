@@ -3,7 +3,7 @@
 Why a dispatch table: rules are many and node kinds few. Looking rules up by node type once
 keeps the walk linear in the size of the module, whatever the number of rules. A rule that
 fails on one node loses that node's findings, never the file's, and says so once per file (a
-warning naming the first failure); a file whose analysis runs past budget.FILE_SECONDS stops
+warning naming the first failure); a file whose analysis runs past its bound (budget.py) stops
 being analysed (its findings so far are kept, and a warning says so).
 """
 
@@ -36,19 +36,35 @@ class Dispatcher:
         return found
 
     def run(self, module: nodes.Module, ctx: Context) -> list[Finding]:
+        """The findings of every rule, until the file's time bound or the first inference cut
+        short by its budget. After a cut, astroid keeps answering "unknown" for what it was
+        inferring; a rule whose exemption needs an answer (ASYNC652: "does a helper await
+        it?") would then report what it should not: the check that saw the cut, and all that
+        follow, report nothing (a missing finding, never a false one)."""
         findings: list[Finding] = []
         stack: list[nodes.NodeNG] = [module]
-        while stack:
+        cut = budget.cut_short_count()
+        stopped = ""
+        while stack and not stopped:
             node = stack.pop()
             for rule in self.rules_for(type(node)):
-                findings.extend(self._guarded(rule.check, node, ctx, rule))
+                found = self._guarded(rule.check, node, ctx, rule)
+                if budget.cut_short_count() != cut:
+                    stopped = f"an inference at line {node.lineno} ran past its budget"
+                    break
+                findings.extend(found)
             stack.extend(reversed(list(node.get_children())))
-            if budget.file_time_is_up():
-                LOG.warning("flake8-async-tests: %s took more than %.0f s to analyse; analysis stopped, "
-                            "some findings may be missing", module.file, budget.file_seconds())
+            if not stopped and budget.file_time_is_up():
+                stopped = f"it took more than {budget.file_seconds():.0f} s to analyse"
+        for rule in self.rules if not stopped else ():
+            found = self._guarded(rule.finish, None, ctx, rule)
+            if budget.cut_short_count() != cut:
+                stopped = "an inference ran past its budget"
                 break
-        for rule in self.rules:
-            findings.extend(self._guarded(rule.finish, None, ctx, rule))
+            findings.extend(found)
+        if stopped:
+            LOG.warning("flake8-async-tests: %s: %s; analysis stopped, some findings may be missing",
+                        module.file, stopped)
         if self.failures:
             code, error = self.failures[0]
             LOG.warning("flake8-async-tests: %d internal error(s) in %s, some findings may be missing "

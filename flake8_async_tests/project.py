@@ -17,7 +17,7 @@ from typing import Callable
 
 from astroid import nodes
 
-from . import imports, inference, loading, memory
+from . import budget, imports, inference, loading, memory
 from .config import AsyncSetup, PytestConfig, Settings, async_setup, locate_config
 from .model.name_index import NameIndex
 from .cache.store import DIRECTORY_NAME as CACHE_DIRECTORY_NAME, CacheFolder
@@ -185,7 +185,8 @@ class Project:
         """The names the project and the packages it imports define (read on first use)."""
         if self._name_index is None:
             roots = self.search_path(self.rootdir / "conftest.py")
-            self._name_index = NameIndex(self.rootdir, tuple(roots), self.cache)
+            with budget.reading():  # once per worker: not charged to the file that asks first
+                self._name_index = NameIndex(self.rootdir, tuple(roots), self.cache)
         return self._name_index
 
     @property

@@ -41,13 +41,23 @@ def short_text(node: nodes.NodeNG, limit: int | None = 60) -> str:
 def cut_at_boundary(text: str, limit: int) -> str:
     """`text` in at most `limit` characters, ending in '...' when cut, and never cut inside an
     identifier or a number (`client.fetch_us...` would name something that does not exist):
-    `client.fetch_user(user_id=1, na...` is cut back to `client.fetch_user(user_id=1,...`."""
+    `client.fetch_user(user_id=1, na...` is cut back to `client.fetch_user(user_id=1,...`.
+    When that would leave nothing (one long name), the first identifier is kept whole, past
+    the limit: a message must still name what it is about."""
     if len(text) <= limit:
         return text
     end = max(limit - 3, 0)
     while 0 < end < len(text) and _word_char(text[end - 1]) and _word_char(text[end]):
         end -= 1
-    return text[:end].rstrip().rstrip(".") + "..."
+    kept = text[:end].rstrip().rstrip(".")
+    if not kept:
+        end = 0
+        while end < len(text) and _word_char(text[end]):
+            end += 1
+        kept = text[:end]
+        if end == len(text):
+            return text
+    return kept + "..."
 
 
 def _word_char(char: str) -> bool:
@@ -179,8 +189,9 @@ def call_text(call: nodes.NodeNG, limit: int = CALL_TEXT_LIMIT) -> str:
 
 
 def compact(text: str, limit: int) -> str:
-    """Text already rendered (a mock's origin, a substitute), at most `limit` characters: argument
-    lists give way to `(...)`, outermost first, then the text is cut at an identifier boundary."""
+    """Text already rendered (a mock's origin, a substitute), at most `limit` characters: the
+    first argument list gives way to `(...)` (`AsyncMock(side_effect=...)` -> `AsyncMock(...)`),
+    then the text is cut at an identifier boundary."""
     while len(text) > limit:
         opening = text.find("(")
         closing = _matching(text, opening) if opening >= 0 else -1

@@ -75,6 +75,10 @@ def test_cutting_backs_off_to_an_identifier_boundary():
     assert cut_at_boundary("client.fetch_user(user_id=1, name='x')", 32) == "client.fetch_user(user_id=1,..."
     assert cut_at_boundary("self.checkout.store.mark(1)", 16) == "self.checkout..."
     assert cut_at_boundary("short", 10) == "short"
+    # one long name is kept whole, past the limit: a message must name what it is about
+    name = "mock_get_user_by_email_address_async"
+    assert cut_at_boundary(name, 30) == name
+    assert cut_at_boundary(f"{name}(1)", 30) == f"{name}..."
     node = extract_node("session.get_profile_of_user(1, 2, 3)")
     assert short_text(node, 20) == "session..."
 

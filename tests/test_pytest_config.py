@@ -236,8 +236,9 @@ def test_a_shadowed_file_is_pointed_at_its_setting(tmp_path):
 
 def test_async_settings_in_a_file_pytest_passes_over_are_reported(tmp_path):
     """A pyproject.toml without a pytest table does not count (pytest only takes its folder as
-    the rootdir): its [tool.pytest_asyncio] is read by nobody. So is a tox.ini's [tool:pytest]
-    below the config pytest goes on to find."""
+    the rootdir): its [tool.pytest_asyncio] is read by nobody. Files passed over in a directory
+    below the chosen config are not reported: one config (one Project) serves every directory
+    below it, and its findings must not depend on which file was linted first."""
     write(tmp_path / "pyproject.toml",
           '[project]\nname = "x"\n[tool.pytest_asyncio]\nasyncio_mode = "auto"\n')
     (problem,) = locate_config(tmp_path / "tests").problems
@@ -246,7 +247,8 @@ def test_async_settings_in_a_file_pytest_passes_over_are_reported(tmp_path):
     write(tmp_path / "sub" / "tox.ini", "[tool:pytest]\nasyncio_mode = auto\n")
     config = locate_config(tmp_path / "sub")
     assert config.path == tmp_path / "setup.cfg"
-    assert {(p.path.name, p.line) for p in config.problems} == {("tox.ini", 2), ("pyproject.toml", 4)}
+    assert {(p.path.name, p.line) for p in config.problems} == {("pyproject.toml", 4)}
+    assert locate_config(tmp_path).problems == config.problems
 
 
 # --- an args-type setting pytest cannot shell-split aborts pytest: nothing of it applies -------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import sys
 import textwrap
 import time
 
@@ -298,7 +299,7 @@ def test_a_worker_starting_afresh_after_every_file_finds_the_same(monkeypatch):
     from casekit import CASES, actual_findings, expected_findings
     from flake8_async_tests import memory
 
-    monkeypatch.setattr(memory, "MEMORY_LIMIT_MB", 0)
+    monkeypatch.setattr(memory, "_BLOCKS_LIMIT", [0])  # past the limit, always
     before = memory.STARTS_AFRESH[0]
     files = 0  # .py files, some of which hold nothing to analyse
     for name in AFRESH_CASES:
@@ -335,26 +336,62 @@ def test_an_inference_past_its_budget_answers_unknown(monkeypatch):
     assert budget.STATISTICS["inferences cut short"] == cut_before + 1
 
 
+@pytest.fixture
+def project_with_two_unmarked_tests(tmp_path):
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = strict\n")
+    (tmp_path / "test_a.py").write_text("async def test_first():\n    pass\n\n\n"
+                                        "async def test_second():\n    pass\n")
+    return tmp_path / "test_a.py"
+
+
 def test_a_file_past_its_bound_stops_keeps_its_findings_and_says_so(
-        project_with_an_unmarked_test, monkeypatch, caplog):
-    monkeypatch.setattr(budget, "FILE_SECONDS", -1.0)
-    monkeypatch.setattr(budget, "PER_LINE_SECONDS", 0.0)
+        project_with_two_unmarked_tests, monkeypatch, caplog):
+    """The bound is asked after each node: past it (here from the first test's def on), the
+    walk stops, what was found is kept, and the log says so."""
+    asked = []
+    monkeypatch.setattr(budget, "file_time_is_up", lambda: asked.append(1) or len(asked) >= 2)
     with caplog.at_level(logging.WARNING, logger="flake8_async_tests"):
-        assert lint(project_with_an_unmarked_test) == []  # stopped at the module node
+        assert lint(project_with_two_unmarked_tests) == [(1, "ASYNC500")]  # not test_second's
     assert any("to analyse; analysis stopped" in record.getMessage() for record in caplog.records)
 
 
-def test_the_bound_grows_with_the_file_never_faster():
-    budget.start_file(lines=10_000)
-    try:
-        assert budget.file_seconds() == budget.FILE_SECONDS + 10_000 * budget.PER_LINE_SECONDS
-    finally:
-        budget.end_file()
+class CutShort:
+    """A rule whose inference of the module runs past its budget, and which would report."""
+
+    code = "ASYNC998"
+    name = "cut-short"
+    opt_in = False
+    every_module = True
+    visits = (nodes.Module,)
+
+    def check(self, node, ctx):
+        inference.infer_all(node.body[0])
+        yield ctx  # never a Finding: the dispatcher must drop it
+
+    def finish(self, ctx):
+        return ()
+
+
+def test_after_an_inference_cut_short_nothing_more_is_reported(
+        project_with_two_unmarked_tests, monkeypatch, caplog):
+    """A cut-short inference leaves astroid answering 'unknown' for what it was inferring; a
+    rule's exemption that needs an answer would then report falsely. So the check that saw the
+    cut and all that follow report nothing (a missing finding, never a false one)."""
+    assert lint(project_with_two_unmarked_tests) == [(1, "ASYNC500"), (5, "ASYNC500")]
+    monkeypatch.setattr("flake8_async_tests.analysis.CATALOGUE", [CutShort, *CATALOGUE])
+    monkeypatch.setattr(budget, "NODE_SECONDS", -1.0)
+    monkeypatch.setattr(budget.InferenceBudget, "EVERY", 1)
+    with caplog.at_level(logging.WARNING, logger="flake8_async_tests"):
+        assert lint(project_with_two_unmarked_tests) == []
+    assert any("ran past its budget; analysis stopped" in record.getMessage() for record in caplog.records)
 
 
 def test_reading_modules_and_full_collections_are_not_charged():
     """The bounds must not change a finding between a cold cache and a warm one, nor with the
     heap's size: building a module and a full garbage collection stop the clock."""
+    import gc
+
+    assert budget._pause_during_full_collections in gc.callbacks
     started = budget.clock()
     with budget.reading():
         burn_cpu(0.05)
@@ -364,3 +401,18 @@ def test_reading_modules_and_full_collections_are_not_charged():
     assert budget.clock() - started < 0.02
     burn_cpu(0.05)
     assert budget.clock() - started >= 0.05
+
+
+def test_restarts_follow_the_live_objects_once_the_limit_was_reached(monkeypatch):
+    """CPython keeps freed memory: after a restart the resident size stays at the limit. The
+    first restart is decided by the resident size, the next ones by the live objects."""
+    from flake8_async_tests import memory
+
+    monkeypatch.setattr(memory, "_BLOCKS_LIMIT", [])
+    monkeypatch.setattr(memory, "start_afresh", lambda: None)
+    monkeypatch.setattr(memory, "resident_mb", lambda: memory.MEMORY_LIMIT_MB + 1)
+    assert memory.keep_within_limit()  # the first time: by the resident size
+    assert memory._BLOCKS_LIMIT[0] > sys.getallocatedblocks()
+    assert not memory.keep_within_limit()  # still at the limit, but holding no more than then
+    monkeypatch.setattr(memory, "_BLOCKS_LIMIT", [sys.getallocatedblocks() // 2])
+    assert memory.keep_within_limit()  # live objects past the threshold

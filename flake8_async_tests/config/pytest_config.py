@@ -373,8 +373,10 @@ def locate_config(start: Path) -> PytestConfig:
 
     Mirrors `_pytest.config.findpaths.locate_config`: the first candidate that counts wins;
     failing all, the nearest `pyproject.toml` is the (empty) config and marks the rootdir.
-    Async settings in the files passed over on the way (a pyproject.toml with only
-    `[tool.pytest_asyncio]`, a tox.ini with `[tool:pytest]`) are ASYNC850s of that config.
+    Async settings in the files passed over in the chosen file's own directory (a
+    pyproject.toml with only `[tool.pytest_asyncio]`, a tox.ini with `[tool:pytest]`) are
+    ASYNC850s of that config. Only there: one config serves every directory below it (one
+    Project), so what a file passed over deeper down would depend on which file came first.
     """
     nearest_pyproject: Path | None = None
     passed: list[ParsedFile] = []  # every candidate read, the chosen one last
@@ -388,12 +390,13 @@ def locate_config(start: Path) -> PytestConfig:
             parsed = parse_candidate(candidate)
             passed.append(parsed)
             if parsed.values is not None or parsed.fatal:
-                return _config_from(parsed, base, passed, _siblings(base, name))
+                here = [other for other in passed if other.path.parent == base]
+                return _config_from(parsed, base, here, _siblings(base, name))
     if nearest_pyproject is not None:
         empty = ParsedFile(nearest_pyproject, {})
         root = nearest_pyproject.parent
-        inside = [parsed for parsed in passed if parsed.path.parent == root or root in parsed.path.parents]
-        config = _config_from(empty, root, inside, [])
+        here = [parsed for parsed in passed if parsed.path.parent == root]
+        config = _config_from(empty, root, here, [])
         config.only_marks_rootdir = True
         return config
     return PytestConfig(None, None, {}, {}, [])
@@ -474,7 +477,8 @@ def unclosed_quote_problems(config: PytestConfig) -> list[ConfigProblem]:
 
 def _brief(text: object, limit: int = 50) -> str:
     """A parser's error or a user's value, short enough for an editor's status line: cut at a
-    word's end (never inside a name), the rest shown as '...'."""
+    word's end when one is in the second half of `limit` (else at the limit), the rest shown as
+    '...'."""
     text = " ".join(str(text).split())
     if len(text) <= limit:
         return text

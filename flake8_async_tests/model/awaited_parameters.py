@@ -32,7 +32,7 @@ from typing import Callable, Iterator
 
 from astroid import bases, nodes
 
-from .. import memory
+from .. import budget, memory
 from ..inference import contained, import_module, infer_all
 from ..rendering import expression_text
 from .callables import has_unknown_decorator, unwrap
@@ -380,9 +380,10 @@ class ProjectCode:
         cannot run project code."""
         if self._defined is None:
             names: set[str] = set()
-            for path in self.files:
-                for definition, attribute in DEFINITION.findall(self.text(path)):
-                    names.add((definition or attribute).decode())
+            with budget.reading():
+                for path in self.files:
+                    for definition, attribute in DEFINITION.findall(self.text(path)):
+                        names.add((definition or attribute).decode())
             self._defined = frozenset(names)
         return self._defined
 
@@ -395,7 +396,8 @@ def project_code(rootdir: Path, is_test_module: Callable[[Path], bool]) -> Proje
     """The project's code under `rootdir`; None for a tree too large to read."""
     key = str(rootdir)
     if key not in _PROJECT_CODE:
-        _PROJECT_CODE[key] = _read_project_code(rootdir, is_test_module)
+        with budget.reading():  # once per worker: not charged to the file that asks first
+            _PROJECT_CODE[key] = _read_project_code(rootdir, is_test_module)
     return _PROJECT_CODE[key]
 
 

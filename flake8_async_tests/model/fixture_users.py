@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import budget
 from .fixtures import FIXTURE_DECORATORS
 from .name_index import PROJECT_SKIPPED_DIRECTORIES
 
@@ -209,7 +210,8 @@ class FixtureUsers:
 
     def _module(self, path: Path) -> TestModuleRequests | None:
         if path not in self._modules:
-            self._modules[path] = read_test_module(path, self.project)
+            with budget.reading():  # once per worker: not charged to the file that asks first
+                self._modules[path] = read_test_module(path, self.project)
         return self._modules[path]
 
 

@@ -48,7 +48,7 @@ from ..model.patches import (
 )
 from ..rendering import call_text, callee_text, compact, expression_text, short_text
 from .base import Context, Rule
-from .scope_index import ScopeIndex
+from .scope_index import ScopeIndex, call_arguments
 
 
 def _replacement(node: nodes.NodeNG, ctx: Context) -> Replacement | None:
@@ -582,14 +582,14 @@ def _is_zero_or_false(node: nodes.NodeNG) -> bool:
 class SyncMockAwaitedByCodeUnderTest(Rule):
     code = "ASYNC653"
     name = "sync-mock-awaited-by-code-under-test"
-    message = "{callee} {use} ({where}) on {mock}{error}; {fix}"
+    message = "{callee} {use} ({where}) on {mock}; {fix}"
     visits = (nodes.Call,)
 
     def check(self, node: nodes.Call, ctx: Context):
         if has_starred(node) or not (node.args or node.keywords):
             return
         bare = [(position, keyword, value, kind)
-                for position, keyword, value in _arguments(node)
+                for position, keyword, value in call_arguments(node)
                 if (kind := _bare_mock(value)) is not None]
         if not bare or not ctx.model.is_test_code(node):
             return
@@ -603,14 +603,12 @@ class SyncMockAwaitedByCodeUnderTest(Rule):
                 continue
             callee, use, where, annotation, protocol = found
             if protocol:  # only a plain Mock gets here: MagicMock supports both protocols
-                error = ""
                 fix = "pass MagicMock()"
             else:
-                error = ""
                 fix = (f"pass AsyncMock() or Mock(spec={annotation})" if _is_spec(annotation)
                        else "pass AsyncMock()")
             yield self.finding(value, callee=callee, use=use, where=Callee("", where).where,
-                               mock=f"{kind}()", error=error, fix=fix)
+                               mock=f"{kind}()", fix=fix)
 
     @staticmethod
     def _awaited(call: nodes.Call, target, position, keyword, protocols: bool):
@@ -641,14 +639,6 @@ class SyncMockAwaitedByCodeUnderTest(Rule):
 def _is_spec(annotation: str) -> bool:
     """An annotation that names a class worth a spec (`Any`, `object` say nothing)."""
     return bool(annotation) and annotation not in ("object", "Any") and not annotation.endswith(".Any")
-
-
-def _arguments(call: nodes.Call):
-    for position, value in enumerate(call.args):
-        yield position, None, value
-    for keyword in call.keywords or ():
-        if keyword.arg is not None:
-            yield None, keyword.arg, keyword.value
 
 
 def _bare_mock(value: nodes.NodeNG) -> str | None:

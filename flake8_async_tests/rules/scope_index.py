@@ -25,6 +25,16 @@ AWAIT_CHECKS = frozenset(
 )
 
 
+def call_arguments(call: nodes.Call):
+    """(position, None, value) for each positional argument, then (None, name, value) for each
+    named one (`**kwargs` left out)."""
+    for position, value in enumerate(call.args):
+        yield position, None, value
+    for keyword in call.keywords or ():
+        if keyword.arg is not None:
+            yield None, keyword.arg, keyword.value
+
+
 @dataclass
 class ScopeIndex:
     """Everything below `scope` (nested functions included, as `nodes_of_class` reads it),
@@ -75,11 +85,8 @@ class ScopeIndex:
             self.called_in_nested_functions.add(func.attrname)
         if has_starred(call):
             return
-        for position, value in enumerate(call.args):
-            self.passed[expression_text(value)].append((call, position, None))
-        for keyword in call.keywords or ():
-            if keyword.arg is not None:
-                self.passed[expression_text(keyword.value)].append((call, None, keyword.arg))
+        for position, keyword, value in call_arguments(call):
+            self.passed[expression_text(value)].append((call, position, keyword))
 
     def passed_as_or_within(self, text: str) -> list[tuple[nodes.Call, int | None, str | None, str]]:
         """Where `text` itself, or an object it hangs on (`svc` for `svc.fetch`), is passed to a
