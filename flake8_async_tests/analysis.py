@@ -11,6 +11,7 @@ from pathlib import Path
 from . import budget, inference, loading, memory
 from .checker import Dispatcher
 from .config import Settings
+from .model.callables import forget_classes
 from .model.test_module import TestModule
 from .project import Project, module_name_of
 from .rules import CATALOGUE
@@ -48,6 +49,7 @@ def analyse(filename: str, source: str, settings: Settings, tree: ast.Module | N
         finally:
             budget.end_file()
             inference.forget_module(module)
+            forget_classes(module)
             defined_as.cache_clear()
             forget_what_the_file_left()
             _keep_memory_bounded()
@@ -67,10 +69,12 @@ def forget_what_the_file_left() -> None:
     try:
         loading.release_failed_lookups()
         from astroid import context
+        from astroid.inference_tip import clear_inference_tip_cache
         from astroid.nodes import ClassDef
         from astroid.nodes._base_nodes import LookupMixIn
 
         context._invalidate_cache()
+        clear_inference_tip_cache()  # 64 entries, but each context's path pins whole modules
         for cached in (ClassDef._metaclass_lookup_attribute, LookupMixIn.lookup):
             cached.cache_clear()
         for model in _object_models():

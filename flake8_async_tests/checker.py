@@ -50,7 +50,7 @@ class Dispatcher:
             for rule in self.rules_for(type(node)):
                 found = self._guarded(rule.check, node, ctx, rule)
                 if budget.cut_short_count() != cut:
-                    stopped = f"an inference at line {node.lineno} ran past its budget"
+                    stopped = self._why_cut(node)
                     break
                 findings.extend(found)
             stack.extend(reversed(list(node.get_children())))
@@ -59,7 +59,7 @@ class Dispatcher:
         for rule in self.rules if not stopped else ():
             found = self._guarded(rule.finish, None, ctx, rule)
             if budget.cut_short_count() != cut:
-                stopped = "an inference ran past its budget"
+                stopped = self._why_cut(None)
                 break
             findings.extend(found)
         if stopped:
@@ -70,6 +70,13 @@ class Dispatcher:
             LOG.warning("flake8-async-tests: %d internal error(s) in %s, some findings may be missing "
                         "(first: %s %r)", len(self.failures), module.file, code, error)
         return findings
+
+    @staticmethod
+    def _why_cut(node: nodes.NodeNG | None) -> str:
+        if budget.file_time_is_up():  # the inference had what was left of the file's time
+            return f"it took more than {budget.file_seconds():.0f} s to analyse"
+        where = f" at line {node.lineno}" if node is not None and node.lineno else ""
+        return f"an inference{where} ran past its budget"
 
     def _guarded(self, method, node, ctx: Context, rule: Rule) -> list[Finding]:
         try:

@@ -282,7 +282,10 @@ def release_failed_lookups() -> None:
     astroid remembers each name it could not find (`_mod_file_cache`) as the exception it
     raised; the exception's traceback holds every frame of the lookup, down to the rule that
     asked and the linted module it was looking at, so each such module stayed alive for the
-    rest of the process. The memo is kept (it saves the next lookup), its tracebacks are not."""
+    rest of the process; so did the errors it wraps, through their `target`, `context` and
+    `mros` (an AttributeInferenceError names the class it looked in). The memo is kept (it
+    saves the next lookup); its tracebacks and the nodes its errors name are not (astroid only
+    formats them into a message)."""
     for value in list(MANAGER._mod_file_cache.values()):
         pending = [value] if isinstance(value, BaseException) else []
         seen: set[int] = set()
@@ -294,6 +297,12 @@ def release_failed_lookups() -> None:
             error.__traceback__ = None
             pending += [inner for inner in (error.__cause__, error.__context__, *vars(error).values())
                         if isinstance(inner, BaseException)]
+            for name, attribute in list(vars(error).items()):
+                if not isinstance(attribute, (BaseException, str, int, float, bool, type(None))):
+                    setattr(error, name, None)
+
+
+memory.forget_on_restart(MANAGER._mod_file_cache.clear)
 
 
 def forget_file_modules(keep_standard_library: bool = False) -> None:

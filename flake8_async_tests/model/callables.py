@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from astroid import bases, nodes
 
+from .. import memory
 from ..inference import contained, infer_all, qualified_name, single_assigned_value
 from ..rendering import expression_text
 from .decorators import decorator_name, unknown_decorators
@@ -243,6 +244,22 @@ def _awaited_values(cls: nodes.ClassDef, name: str) -> list[nodes.NodeNG] | None
 
 
 _MROS: "weakref.WeakKeyDictionary[nodes.ClassDef, list[nodes.ClassDef] | None]" = weakref.WeakKeyDictionary()
+
+
+def forget_classes(module: nodes.Module | None = None) -> None:
+    """Drop what the memos above keep of `module`'s classes (of every class: None). They are
+    weakly keyed, but a value holds its key (an MRO starts with its class; a method table holds
+    the class's defs), so an entry never dies by itself: it kept the linted module alive, and a
+    worker starting afresh (memory.py) kept every project module."""
+    for memo in (_METHODS, _AWAITED, _MROS):
+        if module is None:
+            memo.clear()
+        else:
+            for cls in [cls for cls in memo.keys() if cls.root() is module]:
+                del memo[cls]
+
+
+memory.forget_on_restart(forget_classes)
 
 
 def _known_mro(cls: nodes.ClassDef) -> list[nodes.ClassDef] | None:
