@@ -274,41 +274,17 @@ class Project:
         """Does a conftest file under `directory` (not its own) define `hook`? Text, not AST."""
         key = (directory, hook)
         if key not in self._hooks_below:
-            found = False
             pattern = re.compile(rf"^\s*def\s+{re.escape(hook)}\b", re.MULTILINE)
-            for count, path in enumerate(directory.rglob("conftest.py")):
-                if count > TREE_SCAN_LIMIT:
-                    found = True  # too large to know: assume it may
-                    break
-                if path.parent == directory:
-                    continue
-                try:
-                    text = path.read_text(encoding="utf-8", errors="replace")
-                except OSError:
-                    continue
-                if pattern.search(text):
-                    found = True
-                    break
-            self._hooks_below[key] = found
+            self._hooks_below[key] = _a_file_below_says(
+                directory, "conftest.py", lambda path: path.parent != directory, pattern)
         return self._hooks_below[key]
 
     def tree_uses_anyio_or_trio(self, directory: Path) -> bool:
         """Do test files below `directory` run under anyio or trio? (for a conftest's fixtures)"""
         if directory not in self._trees:
-            found = False
-            for count, path in enumerate(directory.rglob("*.py")):
-                if count > TREE_SCAN_LIMIT:
-                    found = True  # too large to know: assume it may
-                    break
-                if self.is_test_module(path) or path.name == "conftest.py":
-                    try:
-                        text = path.read_text(encoding="utf-8", errors="replace")
-                    except OSError:
-                        continue
-                    if ANYIO_OR_TRIO.search(text):
-                        found = True
-                        break
-            self._trees[directory] = found
+            self._trees[directory] = _a_file_below_says(
+                directory, "*.py", lambda path: self.is_test_module(path) or path.name == "conftest.py",
+                ANYIO_OR_TRIO)
         return self._trees[directory]
 
     def resolve_fixture(self, name: str, path: Path, module_fixtures: dict[str, Fixture],
@@ -477,6 +453,23 @@ def _defines_plain_function(path: str, name: str) -> bool:
         return False
     return "fixture" not in text and re.search(
         rf"^[ \t]*(?:async[ \t]+)?def[ \t]+{re.escape(name)}[ \t]*\(", text, re.MULTILINE) is not None
+
+
+def _a_file_below_says(directory: Path, glob: str, wanted, pattern: re.Pattern) -> bool:
+    """Does a file below `directory` matching `glob` and `wanted(path)` hold `pattern`? Read as
+    text; past TREE_SCAN_LIMIT files the tree is too large to know: assume it may."""
+    for count, path in enumerate(directory.rglob(glob)):
+        if count > TREE_SCAN_LIMIT:
+            return True
+        if not wanted(path):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if pattern.search(text):
+            return True
+    return False
 
 
 @memory.forget_on_restart
