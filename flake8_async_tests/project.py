@@ -101,6 +101,7 @@ class Project:
         self.settings = settings
         self.setup: AsyncSetup = async_setup(config, settings)
         self._conftests: dict[Path, Conftest] = {}
+        self._conftest_chains: dict[Path, list[Conftest]] = {}
         self._python_files = config.as_list("python_files") or ["test_*.py", "*_test.py"]
         self._python_functions = config.as_list("python_functions") or ["test"]
         self._python_classes = config.as_list("python_classes") or ["Test"]
@@ -199,7 +200,13 @@ class Project:
     # -- conftest files and fixtures --------------------------------------------------------
 
     def conftest_chain(self, path: Path) -> list[Conftest]:
-        """The conftest files that apply to `path`, nearest first (pytest's override order)."""
+        """The conftest files that apply to `path`, nearest first (pytest's override order).
+        Found once per file: each fixture a test requests is looked up through it."""
+        if path not in self._conftest_chains:
+            self._conftest_chains[path] = self._find_conftest_chain(path)
+        return self._conftest_chains[path]
+
+    def _find_conftest_chain(self, path: Path) -> list[Conftest]:
         chain = []
         directory = path.parent
         while True:

@@ -102,3 +102,90 @@ def test_a_generator_fixtures_annotation_gives_what_it_yields(tmp_path):
     assert _names(inference.annotated_values(generator.returns, yielded=True)) == ["Client"]
     assert _names(inference.annotated_values(agen.returns, yielded=True)) == ["Client"]
     assert inference.annotated_values(module.body[-4].returns, yielded=True) == []  # -> Client
+
+
+THROUGH_INSTANCES = '''
+from typing import overload
+
+
+class Base:
+    limit = 10
+
+    @overload
+    def get(self, key: str) -> bytes: ...
+
+    @overload
+    def get(self, key: bytes) -> bytes: ...
+
+    def get(self, key):
+        return key
+
+    def put(self):
+        return 1
+
+    def put(self, value):
+        return 2
+
+    @property
+    def name(self):
+        return "base"
+
+    @classmethod
+    def make(cls):
+        return cls()
+
+    @staticmethod
+    def version():
+        return 3
+
+
+class Shadowed(Base):
+    def __init__(self, wrap):
+        self.get = wrap(self.get)
+
+
+class Async(Base):
+    async def get(self, key):
+        return key
+
+
+def unknown():
+    return undefined_name
+
+
+def either(flag):
+    return Base() if flag else Async()
+
+
+def uses(b: Base, s: Shadowed, a: Async, flag):
+    b.get; b.put; b.name; b.make; b.version; b.limit; b.missing
+    s.get; a.get; either(flag).get; unknown().get; Base.get; uses.__name__
+    if b.get is None:
+        b.get
+'''
+
+
+def test_an_attribute_through_instances_is_what_astroid_infers(tmp_path):
+    """model.callables.infer_attribute remembers per class what astroid infers `obj.name` to:
+    asked twice (the second time from its memo), it must give infer_all's values."""
+    from flake8_async_tests.model.callables import forget_classes, infer_attribute
+
+    module = inference.build_module(THROUGH_INSTANCES, "through", str(tmp_path / "through.py"))
+    uses = module.body[-1]
+    attributes = [node for node in uses.nodes_of_class(inference.nodes.Attribute)]
+    assert len(attributes) == 15
+
+    def described(values):
+        if values is None:
+            return None
+        return [(type(value).__name__, getattr(value, "lineno", None), value.as_string()[:20])
+                for value in values]
+
+    try:
+        for attribute in attributes * 2:  # the second round answers from the memo
+            assert described(infer_attribute(attribute)) == described(inference.infer_all(attribute)), \
+                attribute.as_string()
+    finally:
+        forget_classes(module)
+    get = described(infer_attribute(attributes[0]))
+    assert get is not None and len(get) == 1 and get[0][1] == 14  # the overloads' implementation

@@ -18,9 +18,13 @@ import weakref
 from dataclasses import dataclass
 
 from astroid import bases, nodes
+from astroid.constraint import get_constraints
 
 from .. import memory
-from ..inference import contained, infer_all, qualified_name, single_assigned_value
+from ..inference import (
+    CUT_SHORT, MAX_INFERRED, contained, has_unknown_value, infer_all, instance_attribute_values,
+    qualified_name, single_assigned_value,
+)
 from ..rendering import expression_text
 from .decorators import decorator_name, unknown_decorators
 
@@ -199,6 +203,48 @@ def methods_through_instances(expression: nodes.NodeNG) -> list[nodes.NodeNG] | 
     return found
 
 
+#: class -> {attribute name: what astroid infers it to through an instance, None for unknown}
+_THROUGH_INSTANCES: "weakref.WeakKeyDictionary[nodes.ClassDef, dict[str, tuple | None]]" = \
+    weakref.WeakKeyDictionary()
+
+
+@contained(None)
+def infer_attribute(expression: nodes.NodeNG) -> list[nodes.NodeNG] | None:
+    """`infer_all(expression)`, the same values, with each class's answer for `obj.name` found
+    once per class and name rather than once per expression.
+
+    Why: astroid walks a class's whole ancestry, twice, on every attribute lookup through an
+    instance, and redis-py's tests await ~1,500 `r.get(...)`-like calls of a client with dozens
+    of mixins in one file: 2.5 s. The answer depends only on the class: astroid proxies every
+    plain instance of a class alike. Anything else (an unknown receiver, a module, a class,
+    a brain's instance, an `if r.x is None` constraint, a brain's tip on the attribute) is left
+    to astroid, or answered as astroid would: an attribute of an unknown value is unknown."""
+    if not isinstance(expression, nodes.Attribute) or expression._explicit_inference is not None \
+            or expression.attrname == "argv":  # astroid's own special case, `sys.argv`
+        return infer_all(expression)
+    receivers = infer_all(expression.expr)
+    if receivers is None:
+        return None if has_unknown_value(expression.expr) else infer_all(expression)
+    values: list[nodes.NodeNG] = []
+    for receiver in receivers:
+        if type(receiver) is not bases.Instance or not isinstance(receiver._proxied, nodes.ClassDef) \
+                or get_constraints(expression, frame=receiver._proxied):
+            return infer_all(expression)
+        known = _THROUGH_INSTANCES.setdefault(receiver._proxied, {})
+        if expression.attrname not in known:
+            found = instance_attribute_values(receiver, expression.attrname)
+            if found is CUT_SHORT:
+                return None  # "unknown" for now, not remembered: a later file may have the time
+            known[expression.attrname] = found
+        found = known[expression.attrname]
+        if found is None:
+            return None
+        values.extend(found)
+        if len(values) > MAX_INFERRED:
+            return None
+    return values or None
+
+
 #: class -> {attribute: what it holds when set to awaited coroutines, or None}
 _AWAITED: "weakref.WeakKeyDictionary[nodes.ClassDef, dict[str, list[nodes.NodeNG] | None]]" = \
     weakref.WeakKeyDictionary()
@@ -251,7 +297,7 @@ def forget_classes(module: nodes.Module | None = None) -> None:
     weakly keyed, but a value holds its key (an MRO starts with its class; a method table holds
     the class's defs), so an entry never dies by itself: it kept the linted module alive, and a
     worker starting afresh (memory.py) kept every project module."""
-    for memo in (_METHODS, _AWAITED, _MROS):
+    for memo in (_METHODS, _AWAITED, _MROS, _THROUGH_INSTANCES):
         if module is None:
             memo.clear()
         else:
@@ -422,7 +468,7 @@ def certainly_not_awaitable(expression: nodes.NodeNG) -> str | None:
         return None  # dynamic dispatch: a subclass may override with an async def
     if qualified_name(func) in KNOWN_AWAITABLE_CALLS:
         return None  # the answer, without building asyncio (its 20 modules) to infer it
-    values = infer_all(func)
+    values = infer_attribute(func)
     if not values:
         return None
     described = set()

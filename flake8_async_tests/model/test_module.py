@@ -78,6 +78,7 @@ class TestModule:
         self._tests_by_node: dict[nodes.FunctionDef, TestFunction] = {}
         self._fixtures_by_node: dict[nodes.FunctionDef, Fixture] = {}
         self._fixture_values_given = False
+        self._runners: dict[nodes.FunctionDef, Runners] = {}
         #: memos that several rules share for this file (what a call replaces, which mock...)
         self.rule_caches: dict[str, dict] = {}
         self._collect()
@@ -280,6 +281,12 @@ class TestModule:
     # -- runners ---------------------------------------------------------------------------
 
     def runners_of(self, test: TestFunction) -> Runners:
+        """Who runs `test` (worked out once per test: five rules ask, each for every test)."""
+        if test.node not in self._runners:
+            self._runners[test.node] = self._find_runners(test)
+        return self._runners[test.node]
+
+    def _find_runners(self, test: TestFunction) -> Runners:
         runners = Runners()
         disabled = self.setup.disabled_plugins
         for mark in self.marks_reaching(test):
