@@ -250,6 +250,7 @@ def forget_module(module: nodes.Module) -> None:
     from astroid's module cache (another file that imports it gets it rebuilt from disk), and the
     inference cache, whose entries hold on to the module's nodes, is emptied once it is large:
     what it holds of the imported library modules is cheap to recompute, the memory is not."""
+    forget_ancestry()
     try:
         for cls in [cls for cls in _INSTANCES.keys() if cls.root() is module]:
             del _INSTANCES[cls]  # an instance holds its class: the entry would never die alone
@@ -655,6 +656,73 @@ def _annotations_as_facts() -> None:
 
 
 _annotations_as_facts()
+
+
+# ---------------------------------------------------------------------------------------------
+# A class's ancestry, worked out once per file
+#
+# astroid recomputes a class's ancestors (inferring every base, recursively) on every attribute
+# lookup, instantiation and subtype check, and its MRO on every instantiation: in redis-py's
+# tests (a client with dozens of mixins) that was half of the analysis time. Within one file
+# they are worked out once per class, in a fresh inference context (so the answer does not
+# depend on which rule asks first), and forgotten when the file is done (forget_ancestry):
+# kept longer, they kept whole dropped modules alive and memory restarts stopped freeing
+# anything. While a class's ancestry is being worked out, a lookup of it from inside (a cyclic
+# hierarchy) gets astroid's own answer.
+
+#: id(class) -> (class, its ancestors): for the file being analysed
+_ANCESTORS: dict[int, tuple] = {}
+#: id(class) -> (class, its MRO): for the file being analysed
+_MROS: dict[int, tuple] = {}
+_ANCESTRY_IN_PROGRESS: set[int] = set()
+
+
+@memory.forget_on_restart
+def forget_ancestry() -> None:
+    _ANCESTORS.clear()
+    _MROS.clear()
+
+
+def _ancestors_once(original):
+    def ancestors(self, recurs=True, context=None):
+        if not recurs or id(self) in _ANCESTRY_IN_PROGRESS:
+            yield from original(self, recurs, context)
+            return
+        known = _ANCESTORS.get(id(self))
+        if known is None:
+            _ANCESTRY_IN_PROGRESS.add(id(self))
+            try:
+                known = _ANCESTORS[id(self)] = (self, tuple(original(self, True, InferenceContext())))
+            finally:
+                _ANCESTRY_IN_PROGRESS.discard(id(self))
+        yield from known[1]
+
+    ancestors._once = True
+    return ancestors
+
+
+def _mro_once(original):
+    def mro(self, context=None):
+        known = _MROS.get(id(self))
+        if known is None:
+            if id(self) in _ANCESTRY_IN_PROGRESS:
+                return original(self, context)
+            known = _MROS[id(self)] = (self, tuple(original(self, None)))  # inconsistent: raises
+        return list(known[1])
+
+    mro._once = True
+    return mro
+
+
+def _remember_class_ancestry() -> None:
+    """Install the two memos above into astroid (process-wide, as _annotations_as_facts)."""
+    for name, once in (("ancestors", _ancestors_once), ("mro", _mro_once)):
+        original = getattr(nodes.ClassDef, name, None)
+        if original is not None and not getattr(original, "_once", False):
+            setattr(nodes.ClassDef, name, once(original))
+
+
+_remember_class_ancestry()
 
 
 @contained(None)

@@ -189,3 +189,57 @@ def test_an_attribute_through_instances_is_what_astroid_infers(tmp_path):
         forget_classes(module)
     get = described(infer_attribute(attributes[0]))
     assert get is not None and len(get) == 1 and get[0][1] == 14  # the overloads' implementation
+
+
+HIERARCHY = '''
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Base(Generic[T]):
+    pass
+
+
+class Left(Base[int]):
+    pass
+
+
+class Right(Base[int]):
+    pass
+
+
+class Both(Left, Right):
+    pass
+
+
+class Loop(Loop):
+    pass
+
+
+class Exc(ValueError):
+    pass
+'''
+
+
+def test_a_class_ancestry_is_astroids_and_kept_for_one_file_only(tmp_path):
+    """The ancestry memo (inference._ancestors_once / _mro_once) answers what astroid computes,
+    asked twice, and is emptied when the file is done: kept across files, it held dropped
+    modules alive."""
+    module = inference.build_module(HIERARCHY, "hierarchy", str(tmp_path / "hierarchy.py"))
+    original_ancestors = inference.nodes.ClassDef.ancestors.__closure__[0].cell_contents
+    original_mro = inference.nodes.ClassDef.mro.__closure__[0].cell_contents
+    classes = [node for node in module.body if isinstance(node, inference.nodes.ClassDef)]
+    try:
+        for cls in classes * 2:
+            expected = [c.qname() for c in original_ancestors(cls, True, None)]
+            assert [c.qname() for c in cls.ancestors()] == expected, cls.name
+            assert [c.qname() for c in cls.ancestors(recurs=False)] == \
+                [c.qname() for c in original_ancestors(cls, False, None)]
+            if cls.name != "Loop":
+                assert [c.qname() for c in cls.mro()] == [c.qname() for c in original_mro(cls)]
+        assert [c.name for c in classes[-1].mro()][:3] == ["Exc", "ValueError", "Exception"]
+        assert inference._ANCESTORS and inference._MROS
+    finally:
+        inference.forget_module(module)
+    assert not inference._ANCESTORS and not inference._MROS
