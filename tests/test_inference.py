@@ -188,7 +188,8 @@ def test_an_attribute_through_instances_is_what_astroid_infers(tmp_path):
     finally:
         forget_classes(module)
     get = described(infer_attribute(attributes[0]))
-    assert get is not None and len(get) == 1 and get[0][1] == 14  # the overloads' implementation
+    # one of the overloaded defs: the implementation (line 14) for astroid 4, the first for 3.0
+    assert get is not None and len(get) == 1 and get[0][1] in (8, 14)
 
 
 HIERARCHY = '''

@@ -424,6 +424,23 @@ def only_raises_or_empty(function: nodes.FunctionDef) -> bool:
     return True
 
 
+OVERLOAD = frozenset({"typing.overload", "typing_extensions.overload"})
+
+
+def overload_implementation(value: nodes.NodeNG) -> nodes.NodeNG:
+    """For an `@overload` stub, the def that runs: the last def of that name in the same scope
+    without the decorator (astroid 3.0 infers a method to its first stub, astroid 4 to the
+    implementation). Anything else, or a stub with no implementation, is returned as it is."""
+    if not isinstance(value, nodes.FunctionDef) or not value.decorators or \
+            not any(decorator_name(d) in OVERLOAD for d in value.decorators.nodes):
+        return value
+    for binding in reversed(value.parent.frame().locals.get(value.name, [])):
+        if isinstance(binding, nodes.FunctionDef) and not (binding.decorators and any(
+                decorator_name(d) in OVERLOAD for d in binding.decorators.nodes)):
+            return binding
+    return value
+
+
 def _sync_function_result(function: nodes.FunctionDef) -> str | None:
     """What a sync function returns, when it is certainly not awaitable."""
     if has_unknown_decorator(function) or only_raises_or_empty(function):
@@ -473,7 +490,7 @@ def certainly_not_awaitable(expression: nodes.NodeNG) -> str | None:
         return None
     described = set()
     for value in values:
-        function = unwrap(value)
+        function = overload_implementation(unwrap(value))
         if isinstance(function, nodes.AsyncFunctionDef) or not isinstance(function, nodes.FunctionDef):
             return None
         if isinstance(function, nodes.Lambda) and not isinstance(function, nodes.FunctionDef):
